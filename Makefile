@@ -1,0 +1,53 @@
+# meshauth — the one entry point. `make help` lists every target.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+CARGO ?= cargo
+ROOT := $(abspath .)
+export CARGO_TERM_COLOR ?= never
+
+# Each binding's fragment appends its targets to these lists.
+TEST_TARGETS := test-rust
+BENCH_TARGETS := bench-rust
+
+.PHONY: help
+help: ## List every target with what it does
+	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sort -u | awk 'BEGIN{FS=":.*## "}{printf "  %-20s %s\n", $$1, $$2}'
+
+.PHONY: build
+build: ## Build the Rust workspace (core, issuer)
+	$(CARGO) build --workspace --all-targets
+
+.PHONY: test-rust
+test-rust: corpus-check ## Rust tests: core unit + integration (corpus, key sources), issuer
+	$(CARGO) test --workspace
+
+.PHONY: corpus
+corpus: ## Regenerate the conformance corpus in testdata/
+	$(CARGO) run -q -p meshauth-issuer --bin meshauth-corpus -- --out testdata
+
+.PHONY: corpus-check
+corpus-check: ## Fail if regenerating testdata/ would change it (drift check)
+	$(CARGO) run -q -p meshauth-issuer --bin meshauth-corpus -- --out testdata --check
+
+.PHONY: bench-rust
+bench-rust: ## Criterion: validate vs raw aws-lc-rs verification, per algorithm
+	$(CARGO) bench -p meshauth --bench validate
+
+.PHONY: issuer
+issuer: ## Run the development issuer on 127.0.0.1:8400
+	$(CARGO) run -p meshauth-issuer --bin meshauth-issuer -- --port 8400
+
+-include bindings-python/python.mk
+-include bindings-node/node.mk
+-include bindings-c/c.mk
+-include examples/demo.mk
+
+.PHONY: test
+test: $(TEST_TARGETS) ## Every test, every language
+	@echo "make test: all suites passed ($(TEST_TARGETS))"
+
+.PHONY: bench
+bench: $(BENCH_TARGETS) ## Every benchmark (reports ratios to the raw verification floor)
+
+.PHONY: demo
+demo: demo-run ## The development issuer and example services, end to end

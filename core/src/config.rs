@@ -1,0 +1,182 @@
+//! The one configuration schema of DESIGN.md §3, shared by every language.
+//!
+//! Field names are public API. Unknown fields are refused (`invalid_config`). Top-level key-source
+//! and policy fields describe the single trusted issuer; `issuers` lists several, each with its own
+//! key source and, optionally, its own policy (fields left out inherit the top-level value).
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// A string or a list of strings (`audience`).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// `discovery`: `true` discovers from the issuer URL (OpenID Connect, then RFC 8414); a string is
+/// the explicit URL of the metadata document.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Discovery {
+    Enabled(bool),
+    Url(String),
+}
+
+/// Key source and policy of one trusted issuer.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssuerConfig {
+    /// The exact `iss` value (compared by code points).
+    pub issuer: Option<String>,
+    // Key source: exactly one of these.
+    pub jwks_url: Option<String>,
+    pub discovery: Option<Discovery>,
+    /// Inline JWK Set: a JSON object, or its text.
+    pub jwks: Option<Value>,
+    /// One or more PEM public keys (SPKI `PUBLIC KEY`, or `RSA PUBLIC KEY`).
+    pub pem: Option<String>,
+    /// Shared secret for HS256/384/512. HMAC is only ever accepted with this explicit secret.
+    pub hmac_secret: Option<String>,
+    // Per-issuer policy overrides.
+    pub audience: Option<OneOrMany>,
+    pub allow_any_audience: Option<bool>,
+    pub algorithms: Option<Vec<String>>,
+    pub required_claims: Option<Vec<String>>,
+    pub token_type: Option<String>,
+    pub max_token_age_s: Option<u64>,
+    pub allowed_clients: Option<Vec<String>>,
+    pub required_scopes: Option<Vec<String>>,
+    pub roles_claim: Option<String>,
+}
+
+/// The validator configuration.
+///
+/// Deserialised in two steps (serde cannot combine `flatten` with `deny_unknown_fields`): the
+/// process-wide fields below, then every remaining field as the top-level [`IssuerConfig`], which
+/// refuses anything it does not know.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Key source and policy given at the top level (the single issuer, or defaults for `issuers`).
+    pub default_issuer: IssuerConfig,
+    /// Several trusted issuers. Mutually exclusive with a top-level key source.
+    pub issuers: Option<Vec<IssuerConfig>>,
+    /// Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds (default 60).
+    pub leeway_s: u64,
+    /// Size cap on the compact token, checked before any decoding (default 16 KiB).
+    pub max_token_bytes: usize,
+    /// Cookie to read the token from, in addition to the `Authorization` header.
+    pub cookie_name: Option<String>,
+    pub jwks_cache_ttl_s: u64,
+    pub jwks_refresh_cooldown_s: u64,
+    pub http_timeout_ms: u64,
+    pub allow_insecure_http: bool,
+}
+
+/// The process-wide fields of [`Config`], as they appear in JSON.
+#[derive(Deserialize)]
+struct Globals {
+    issuers: Option<Vec<IssuerConfig>>,
+    #[serde(default = "defaults::leeway_s")]
+    leeway_s: u64,
+    #[serde(default = "defaults::max_token_bytes")]
+    max_token_bytes: usize,
+    cookie_name: Option<String>,
+    #[serde(default = "defaults::jwks_cache_ttl_s")]
+    jwks_cache_ttl_s: u64,
+    #[serde(default = "defaults::jwks_refresh_cooldown_s")]
+    jwks_refresh_cooldown_s: u64,
+    #[serde(default = "defaults::http_timeout_ms")]
+    http_timeout_ms: u64,
+    #[serde(default)]
+    allow_insecure_http: bool,
+}
+
+const GLOBAL_FIELDS: [&str; 8] = [
+    "issuers",
+    "leeway_s",
+    "max_token_bytes",
+    "cookie_name",
+    "jwks_cache_ttl_s",
+    "jwks_refresh_cooldown_s",
+    "http_timeout_ms",
+    "allow_insecure_http",
+];
+
+pub(crate) mod defaults {
+    pub fn leeway_s() -> u64 {
+        60
+    }
+    pub fn max_token_bytes() -> usize {
+        16 * 1024
+    }
+    pub fn jwks_cache_ttl_s() -> u64 {
+        300
+    }
+    pub fn jwks_refresh_cooldown_s() -> u64 {
+        30
+    }
+    pub fn http_timeout_ms() -> u64 {
+        5000
+    }
+    pub const ROLES_CLAIM: &str = "roles";
+    pub const JWKS_MAX_BYTES: u64 = 512 * 1024;
+    pub const JWKS_MAX_KEYS: usize = 100;
+}
+
+impl Config {
+    /// Parse a configuration from JSON text. Unknown fields and wrong types are `invalid_config`.
+    pub fn from_json(text: &str) -> Result<Config> {
+        let value: Value = serde_json::from_str(text).map_err(config_error)?;
+        Config::from_value(value)
+    }
+
+    /// Parse a configuration from a JSON value (an object).
+    pub fn from_value(value: Value) -> Result<Config> {
+        let Value::Object(mut map) = value else {
+            return Err(Error::new(ErrorCode::InvalidConfig, "configuration: expected a JSON object"));
+        };
+        let mut globals = serde_json::Map::new();
+        for name in GLOBAL_FIELDS {
+            if let Some(v) = map.remove(name) {
+                globals.insert(name.to_owned(), v);
+            }
+        }
+        let g: Globals = serde_json::from_value(Value::Object(globals)).map_err(config_error)?;
+        let default_issuer: IssuerConfig = serde_json::from_value(Value::Object(map)).map_err(config_error)?;
+        Ok(Config {
+            default_issuer,
+            issuers: g.issuers,
+            leeway_s: g.leeway_s,
+            max_token_bytes: g.max_token_bytes,
+            cookie_name: g.cookie_name,
+            jwks_cache_ttl_s: g.jwks_cache_ttl_s,
+            jwks_refresh_cooldown_s: g.jwks_refresh_cooldown_s,
+            http_timeout_ms: g.http_timeout_ms,
+            allow_insecure_http: g.allow_insecure_http,
+        })
+    }
+}
+
+fn config_error(e: serde_json::Error) -> Error {
+    Error::new(ErrorCode::InvalidConfig, format!("configuration: {e}"))
+}
+
+impl std::str::FromStr for Config {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Config> {
+        Config::from_json(s)
+    }
+}

@@ -1,0 +1,29 @@
+//! meshauth — strict validation of JWT access tokens for services, one core for every language.
+//!
+//! ```no_run
+//! use meshauth::{Validator, Request};
+//!
+//! let validator = Validator::from_json(r#"{
+//!     "issuer": "https://issuer.example",
+//!     "audience": "orders",
+//!     "discovery": true
+//! }"#)?;
+//! let request = Request::new().header("Authorization", "Bearer eyJ…");
+//! match validator.authenticate(&request) {
+//!     Ok(principal) => println!("caller {:?} scopes {:?}", principal.subject, principal.scopes),
+//!     Err(e) => println!("{} {:?} {:?}", e.code(), e.http_status(), e.www_authenticate()),
+//! }
+//! # Ok::<(), meshauth::Error>(())
+//! ```
+
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod principal;
+pub mod validator;
+
+pub use config::Config;
+pub use error::{Error, ErrorCode, Result};
+pub use extract::Request;
+pub use principal::Principal;
+pub use validator::Validator;

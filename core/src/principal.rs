@@ -1,0 +1,57 @@
+//! The Principal (DESIGN.md §1 step 6): who called, as the service sees it after validation.
+
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+/// The authenticated caller.
+///
+/// `claims` is the token's payload exactly as signed (duplicate-free JSON), so large integers and
+/// every non-registered claim stay exact; bindings parse it with their own JSON reader.
+#[derive(Debug, Clone, Serialize)]
+pub struct Principal {
+    /// `sub`, if present.
+    pub subject: Option<String>,
+    /// `iss` (always present: it selected the trusted issuer).
+    pub issuer: String,
+    /// `aud` as a list (a string `aud` becomes one element).
+    pub audiences: Vec<String>,
+    /// `exp` in whole seconds since the epoch (fractional values are floored; the exact value is in
+    /// `claims`).
+    pub expires_at: i64,
+    /// `iat`, whole seconds, if present.
+    pub issued_at: Option<i64>,
+    /// `nbf`, whole seconds, if present.
+    pub not_before: Option<i64>,
+    /// `jti`, if present.
+    pub jwt_id: Option<String>,
+    /// `client_id`, else `azp`.
+    pub client_id: Option<String>,
+    /// `scope` (space-separated string) or `scp` (array).
+    pub scopes: Vec<String>,
+    /// Values at the configured roles claim path (default `roles`).
+    pub roles: Vec<String>,
+    /// `true` for a service's own client-credentials token: it names a client and either has no
+    /// `sub` or its `sub` is that client.
+    pub is_client: bool,
+    /// The full claims, as the JSON text of the payload.
+    pub claims: Box<RawValue>,
+    /// The raw compact token, for forwarding to first-party services.
+    pub token: String,
+}
+
+impl Principal {
+    /// The claims as JSON text.
+    pub fn claims_json(&self) -> &str {
+        self.claims.get()
+    }
+
+    /// The Principal as the JSON object every binding exchanges (field names as in the struct).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a Principal always serialises")
+    }
+
+    /// Whether the Principal carries `scope`.
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
+}

@@ -1,0 +1,1 @@
+//! meshauth-issuer (being built)
