@@ -148,12 +148,12 @@ impl Error {
         Error { code, message: message.into(), oauth_error: None, required_scopes: Vec::new() }
     }
 
-    pub(crate) fn with_oauth_error(mut self, oauth_error: impl Into<String>) -> Self {
+    pub fn with_oauth_error(mut self, oauth_error: impl Into<String>) -> Self {
         self.oauth_error = Some(oauth_error.into());
         self
     }
 
-    pub(crate) fn with_required_scopes(mut self, scopes: &[String]) -> Self {
+    pub fn with_required_scopes(mut self, scopes: &[String]) -> Self {
         self.required_scopes = scopes.to_vec();
         self
     }

@@ -16,9 +16,17 @@
 //! # Ok::<(), meshauth::Error>(())
 //! ```
 
+pub mod algorithm;
+mod claims;
 pub mod config;
 pub mod error;
 pub mod extract;
+mod http;
+mod json;
+mod jwks_cache;
+pub mod jws;
+pub mod keys;
+mod policy;
 pub mod principal;
 pub mod validator;
 
@@ -26,4 +34,5 @@ pub use config::Config;
 pub use error::{Error, ErrorCode, Result};
 pub use extract::Request;
 pub use principal::Principal;
-pub use validator::Validator;
+pub use algorithm::Algorithm;
+pub use validator::{now, Validator};

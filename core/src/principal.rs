@@ -1,6 +1,6 @@
 //! The Principal (DESIGN.md §1 step 6): who called, as the service sees it after validation.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
 /// The authenticated caller.
@@ -33,8 +33,9 @@ pub struct Principal {
     /// `true` for a service's own client-credentials token: it names a client and either has no
     /// `sub` or its `sub` is that client.
     pub is_client: bool,
-    /// The full claims, as the JSON text of the payload.
-    pub claims: Box<RawValue>,
+    /// The full claims: the JSON text of the payload (embedded as an object in `to_json`).
+    #[serde(serialize_with = "raw_json")]
+    pub claims: String,
     /// The raw compact token, for forwarding to first-party services.
     pub token: String,
 }
@@ -42,7 +43,7 @@ pub struct Principal {
 impl Principal {
     /// The claims as JSON text.
     pub fn claims_json(&self) -> &str {
-        self.claims.get()
+        &self.claims
     }
 
     /// The Principal as the JSON object every binding exchanges (field names as in the struct).
@@ -54,4 +55,10 @@ impl Principal {
     pub fn has_scope(&self, scope: &str) -> bool {
         self.scopes.iter().any(|s| s == scope)
     }
+}
+
+fn raw_json<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
+    // The payload was parsed as strict JSON during validation, so this cannot fail in practice.
+    let raw: &RawValue = serde_json::from_str(text).map_err(serde::ser::Error::custom)?;
+    raw.serialize(s)
 }

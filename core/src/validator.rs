@@ -1,11 +1,32 @@
 //! The validation pipeline (DESIGN.md §1 steps 1–6).
+//!
+//! 1. size cap, before any decoding (`token_too_large`);
+//! 2. strict compact-JWS parsing (`jws.rs`): `malformed_token`, `unsupported_token`, and an `alg`
+//!    that is no JWA algorithm we verify (`none` in any spelling) → `algorithm_not_allowed`;
+//! 3. the trusted issuer: with one issuer it is that one (a wrong `iss` is reported after the
+//!    signature check); with several, the token's `iss` picks one before any network I/O;
+//! 4. `alg` in that issuer's allow-list (`algorithm_not_allowed`);
+//! 5. key selection by `kid` — an unknown kid refetches a remote key set at most once per
+//!    cooldown (`key_not_found`); a key of another family, or whose JWK `alg` differs, is
+//!    `algorithm_not_allowed`; without a `kid` every compatible key is tried;
+//! 6. the signature (`invalid_signature`), always before any claim is judged;
+//! 7. claims and the Principal (`claims.rs`).
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use crate::config::Config;
-use crate::error::Result;
-use crate::extract::Request;
+use serde_json::Value;
+
+use crate::config::{defaults, Config, Discovery, IssuerConfig};
+use crate::error::{quote, Error, ErrorCode, Result};
+use crate::extract::{extract_token, Request};
+use crate::http::{check_url, HttpClient};
+use crate::jwks_cache::{Locator, Lookup, RemoteKeys};
+use crate::jws::{self, Jws};
+use crate::keys::KeySet;
+use crate::policy::Policy;
 use crate::principal::Principal;
+use crate::claims;
 
 /// A configured validator. Cheap to clone, `Send + Sync`: share one per service.
 #[derive(Clone)]
@@ -13,15 +34,199 @@ pub struct Validator {
     inner: Arc<Inner>,
 }
 
+enum KeySource {
+    Static(KeySet),
+    Remote(RemoteKeys),
+}
+
+struct Trusted {
+    policy: Policy,
+    keys: KeySource,
+}
+
 struct Inner {
-    config: Config,
+    issuers: Vec<Trusted>,
+    leeway_s: u64,
+    max_token_bytes: usize,
+    cookie_name: Option<String>,
+}
+
+/// Why a run stopped: a definite error, or the need for network I/O the caller did not allow.
+enum Stop {
+    Error(Error),
+    NeedsNetwork,
+}
+
+impl From<Error> for Stop {
+    fn from(e: Error) -> Stop {
+        Stop::Error(e)
+    }
+}
+
+fn config_err(msg: impl Into<String>) -> Error {
+    Error::new(ErrorCode::InvalidConfig, msg)
+}
+
+/// The outcome of trying the candidate keys.
+enum Verdict {
+    Verified,
+    UnknownKid,
+    AlgorithmMismatch,
+    NoKey,
+    BadSignature,
+}
+
+fn verify(keys: &KeySet, jws: &Jws<'_>) -> Verdict {
+    let (mut candidates, mut compatible) = (false, false);
+    for key in keys.candidates(jws.kid.as_deref()) {
+        candidates = true;
+        if !key.accepts(jws.alg) {
+            continue;
+        }
+        compatible = true;
+        if key.verify(jws.alg, jws.signing_input.as_bytes(), &jws.signature) {
+            return Verdict::Verified;
+        }
+    }
+    match (candidates, compatible, jws.kid.is_some()) {
+        (false, _, true) => Verdict::UnknownKid,
+        (true, false, true) => Verdict::AlgorithmMismatch,
+        (_, false, false) => Verdict::NoKey,
+        _ => Verdict::BadSignature,
+    }
+}
+
+fn verdict_error(v: Verdict, jws: &Jws<'_>) -> Result<()> {
+    match v {
+        Verdict::Verified => Ok(()),
+        Verdict::UnknownKid => Err(Error::new(
+            ErrorCode::KeyNotFound,
+            format!("no usable key with kid {}", quote(jws.kid.as_deref().unwrap_or(""))),
+        )),
+        Verdict::NoKey => Err(Error::new(ErrorCode::KeyNotFound, format!("no usable key for {}", jws.alg))),
+        Verdict::AlgorithmMismatch => Err(Error::new(
+            ErrorCode::AlgorithmNotAllowed,
+            format!("the key named by the token is not a {} key", jws.alg),
+        )),
+        Verdict::BadSignature => Err(Error::new(ErrorCode::InvalidSignature, "the signature does not verify")),
+    }
+}
+
+fn build_key_source(c: &IssuerConfig, issuer: &str, config: &Config, http: &Arc<HttpClient>) -> Result<KeySource> {
+    let discovery = match &c.discovery {
+        None | Some(Discovery::Enabled(false)) => None,
+        Some(d) => Some(d),
+    };
+    let count = [c.jwks_url.is_some(), discovery.is_some(), c.jwks.is_some(), c.pem.is_some(), c.hmac_secret.is_some()]
+        .iter()
+        .filter(|x| **x)
+        .count();
+    if count != 1 {
+        return Err(config_err(format!(
+            "issuer {}: exactly one key source is required (jwks_url, discovery, jwks, pem or hmac_secret), found {count}",
+            quote(issuer)
+        )));
+    }
+    let remote = |locator| {
+        Ok(KeySource::Remote(RemoteKeys::new(
+            locator,
+            http.clone(),
+            Duration::from_secs(config.jwks_cache_ttl_s),
+            Duration::from_secs(config.jwks_refresh_cooldown_s),
+        )))
+    };
+    let checked = |url: &str| check_url(url, config.allow_insecure_http).map_err(config_err);
+    if let Some(url) = &c.jwks_url {
+        checked(url)?;
+        return remote(Locator::Jwks(url.clone()));
+    }
+    if let Some(d) = discovery {
+        let locator = match d {
+            Discovery::Url(url) => Locator::Discovery { urls: vec![url.clone()], issuer: issuer.to_owned() },
+            _ => Locator::discovery_for(issuer),
+        };
+        if let Locator::Discovery { urls, .. } = &locator {
+            for url in urls {
+                checked(url)?;
+            }
+        }
+        return remote(locator);
+    }
+    let inline = |set: std::result::Result<KeySet, String>, what: &str| {
+        let set = set.map_err(|e| config_err(format!("{what}: {e}")))?;
+        if set.is_empty() {
+            return Err(config_err(format!("{what}: no usable signing key ({} skipped)", set.skipped)));
+        }
+        Ok(KeySource::Static(set))
+    };
+    if let Some(jwks) = &c.jwks {
+        let doc = match jwks {
+            Value::String(text) => serde_json::from_str(text).map_err(|e| config_err(format!("jwks: {e}")))?,
+            other => other.clone(),
+        };
+        return inline(KeySet::from_jwks(&doc), "jwks");
+    }
+    if let Some(pem) = &c.pem {
+        return inline(KeySet::from_pem(pem), "pem");
+    }
+    let secret = c.hmac_secret.as_deref().unwrap_or_default();
+    inline(KeySet::from_hmac_secret(secret.as_bytes()), "hmac_secret")
 }
 
 impl Validator {
     /// Build a validator. Refuses invalid or insecure configuration (`invalid_config`). Performs no
     /// network I/O: remote keys are fetched on first use (or by [`Validator::refresh`]).
     pub fn new(config: Config) -> Result<Validator> {
-        Ok(Validator { inner: Arc::new(Inner { config }) })
+        if config.max_token_bytes == 0 {
+            return Err(config_err("max_token_bytes must be positive"));
+        }
+        if config.http_timeout_ms == 0 {
+            return Err(config_err("http_timeout_ms must be positive"));
+        }
+        if config.cookie_name.as_deref() == Some("") {
+            return Err(config_err("cookie_name must not be empty"));
+        }
+        let http = Arc::new(HttpClient::new(
+            Duration::from_millis(config.http_timeout_ms),
+            defaults::JWKS_MAX_BYTES,
+            config.allow_insecure_http,
+        ));
+        let top = &config.default_issuer;
+        let entries: Vec<&IssuerConfig> = match &config.issuers {
+            Some(list) => {
+                let top_source = top.issuer.is_some()
+                    || top.jwks_url.is_some()
+                    || top.discovery.is_some()
+                    || top.jwks.is_some()
+                    || top.pem.is_some()
+                    || top.hmac_secret.is_some();
+                if top_source {
+                    return Err(config_err("with issuers, issuer and key sources go inside each entry"));
+                }
+                if list.is_empty() {
+                    return Err(config_err("issuers must not be empty"));
+                }
+                list.iter().collect()
+            }
+            None => vec![top],
+        };
+        let mut issuers: Vec<Trusted> = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let policy = Policy::resolve(entry, top, entry.hmac_secret.is_some())?;
+            if issuers.iter().any(|t| t.policy.issuer == policy.issuer) {
+                return Err(config_err(format!("issuer {} is listed twice", quote(&policy.issuer))));
+            }
+            let keys = build_key_source(entry, &policy.issuer, &config, &http)?;
+            issuers.push(Trusted { policy, keys });
+        }
+        Ok(Validator {
+            inner: Arc::new(Inner {
+                issuers,
+                leeway_s: config.leeway_s,
+                max_token_bytes: config.max_token_bytes,
+                cookie_name: config.cookie_name,
+            }),
+        })
     }
 
     /// Build a validator from the JSON configuration.
@@ -36,15 +241,13 @@ impl Validator {
 
     /// Validate with an explicit clock (`now`: seconds since the epoch).
     pub fn validate_at(&self, token: &str, now: i64) -> Result<Principal> {
-        let _ = (token, now, &self.inner.config);
-        todo!()
+        settle(self.run(token, now, true))
     }
 
     /// Like [`Validator::validate_at`] but never touches the network: `Ok(None)` means the answer
     /// needs a key fetch, so call `validate_at` off the event loop.
     pub fn validate_cached(&self, token: &str, now: i64) -> Result<Option<Principal>> {
-        let _ = (token, now);
-        todo!()
+        settle_cached(self.run(token, now, false))
     }
 
     /// Extract the token from a request and validate it.
@@ -53,19 +256,93 @@ impl Validator {
     }
 
     pub fn authenticate_at(&self, request: &Request, now: i64) -> Result<Principal> {
-        let _ = (request, now);
-        todo!()
+        let token = extract_token(request, self.inner.cookie_name.as_deref())?;
+        self.validate_at(token, now)
     }
 
     /// Like [`Validator::authenticate_at`] but never touches the network (`Ok(None)`: needs a fetch).
     pub fn authenticate_cached(&self, request: &Request, now: i64) -> Result<Option<Principal>> {
-        let _ = (request, now);
-        todo!()
+        let token = extract_token(request, self.inner.cookie_name.as_deref())?;
+        self.validate_cached(token, now)
     }
 
     /// Fetch every remote key set now (warm-up); a no-op for inline keys.
     pub fn refresh(&self) -> Result<()> {
-        todo!()
+        for t in &self.inner.issuers {
+            if let KeySource::Remote(r) = &t.keys {
+                r.force_refresh()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The trusted issuer identifiers, in configuration order.
+    pub fn issuers(&self) -> impl Iterator<Item = &str> {
+        self.inner.issuers.iter().map(|t| t.policy.issuer.as_str())
+    }
+
+    fn select(&self, jws: &Jws<'_>) -> Result<&Trusted> {
+        let issuers = &self.inner.issuers;
+        if let [only] = issuers.as_slice() {
+            return Ok(only);
+        }
+        let iss = jws.claims.get("iss").and_then(Value::as_str);
+        issuers
+            .iter()
+            .find(|t| Some(t.policy.issuer.as_str()) == iss)
+            .ok_or_else(|| Error::new(ErrorCode::InvalidIssuer, "the token's issuer is not trusted"))
+    }
+
+    fn run(&self, token: &str, now: i64, network: bool) -> std::result::Result<Principal, Stop> {
+        let inner = &*self.inner;
+        if token.len() > inner.max_token_bytes {
+            return Err(Error::new(
+                ErrorCode::TokenTooLarge,
+                format!("the token is {} bytes, over the {} byte limit", token.len(), inner.max_token_bytes),
+            )
+            .into());
+        }
+        let jws = jws::parse(token)?;
+        let trusted = self.select(&jws)?;
+        if !trusted.policy.algorithms.contains(jws.alg) {
+            return Err(Error::new(ErrorCode::AlgorithmNotAllowed, format!("algorithm {} is not allowed", jws.alg)).into());
+        }
+        match &trusted.keys {
+            KeySource::Static(keys) => verdict_error(verify(keys, &jws), &jws)?,
+            KeySource::Remote(remote) => {
+                let keys = match remote.keys(network)? {
+                    Lookup::Keys(k) => k,
+                    Lookup::NeedsNetwork => return Err(Stop::NeedsNetwork),
+                };
+                let mut verdict = verify(&keys, &jws);
+                if matches!(verdict, Verdict::UnknownKid) {
+                    match remote.refetch_for_unknown_kid(network)? {
+                        Some(Lookup::Keys(fresh)) => verdict = verify(&fresh, &jws),
+                        Some(Lookup::NeedsNetwork) => return Err(Stop::NeedsNetwork),
+                        None => {}
+                    }
+                }
+                verdict_error(verdict, &jws)?;
+            }
+        }
+        Ok(claims::check(&trusted.policy, jws, token, now, inner.leeway_s)?)
+    }
+}
+
+fn settle(r: std::result::Result<Principal, Stop>) -> Result<Principal> {
+    match r {
+        Ok(p) => Ok(p),
+        Err(Stop::Error(e)) => Err(e),
+        // Only runs with network allowed reach here, and those never ask for it.
+        Err(Stop::NeedsNetwork) => Err(Error::new(ErrorCode::KeySourceUnavailable, "keys are not available")),
+    }
+}
+
+fn settle_cached(r: std::result::Result<Principal, Stop>) -> Result<Option<Principal>> {
+    match r {
+        Ok(p) => Ok(Some(p)),
+        Err(Stop::NeedsNetwork) => Ok(None),
+        Err(Stop::Error(e)) => Err(e),
     }
 }
 

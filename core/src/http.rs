@@ -1,0 +1,101 @@
+//! Outgoing HTTP for key sources (and, later, token endpoints): `ureq` with a total deadline, a
+//! body cap, no redirects, and `https` only — except loopback hosts (127.0.0.0/8, ::1, localhost),
+//! or anything when `allow_insecure_http` is set explicitly.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// Why a URL is refused by the transport policy.
+pub fn check_url(url: &str, allow_insecure_http: bool) -> Result<(), String> {
+    let uri: http::Uri = url.parse().map_err(|_| format!("{url:?} is not a valid URL"))?;
+    let host = uri.host().ok_or_else(|| format!("{url:?} has no host"))?;
+    match uri.scheme_str() {
+        Some("https") => Ok(()),
+        Some("http") if allow_insecure_http || is_loopback(host) => Ok(()),
+        Some("http") => Err(format!(
+            "{url:?} is plain http to a non-loopback host; use https (or allow_insecure_http: true)"
+        )),
+        _ => Err(format!("{url:?} must be an https URL")),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A small HTTP client with meshauth's transport policy.
+pub struct HttpClient {
+    agent: ureq::Agent,
+    max_body: u64,
+    allow_insecure_http: bool,
+}
+
+impl HttpClient {
+    pub fn new(timeout: Duration, max_body: u64, allow_insecure_http: bool) -> HttpClient {
+        let tls = ureq::tls::TlsConfig::builder()
+            .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+            .build();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .tls_config(tls)
+            .user_agent(concat!("meshauth/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
+        HttpClient { agent, max_body, allow_insecure_http }
+    }
+
+    pub fn allows_insecure_http(&self) -> bool {
+        self.allow_insecure_http
+    }
+
+    /// GET `url` and parse its JSON body. Any failure is a readable reason (never a body dump).
+    pub fn get_json(&self, url: &str, bearer: Option<&str>) -> Result<Value, String> {
+        check_url(url, self.allow_insecure_http)?;
+        let mut req = self.agent.get(url).header("Accept", "application/json");
+        if let Some(token) = bearer {
+            req = req.header("Authorization", format!("Bearer {token}"));
+        }
+        let mut resp = req.call().map_err(|e| format!("GET {url}: {e}"))?;
+        let status = resp.status().as_u16();
+        if (300..400).contains(&status) {
+            return Err(format!("GET {url}: answered a redirect ({status}), which is not followed"));
+        }
+        if status != 200 {
+            return Err(format!("GET {url}: HTTP {status}"));
+        }
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(self.max_body)
+            .read_to_vec()
+            .map_err(|e| format!("GET {url}: reading the body: {e}"))?;
+        serde_json::from_slice(&body).map_err(|e| format!("GET {url}: the body is not JSON: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_policy() {
+        assert!(check_url("https://idp.example/jwks", false).is_ok());
+        assert!(check_url("http://127.0.0.1:8080/jwks", false).is_ok());
+        assert!(check_url("http://127.9.9.9/jwks", false).is_ok());
+        assert!(check_url("http://[::1]:80/jwks", false).is_ok());
+        assert!(check_url("http://localhost/jwks", false).is_ok());
+        assert!(check_url("http://idp.example/jwks", false).is_err());
+        assert!(check_url("http://10.0.0.1/jwks", false).is_err());
+        assert!(check_url("http://idp.example/jwks", true).is_ok());
+        assert!(check_url("ftp://idp.example/jwks", true).is_err());
+        assert!(check_url("not a url", false).is_err());
+    }
+}
