@@ -1,0 +1,64 @@
+//! Mirrors `core/src/extract.rs`: Python request data becomes a core [`meshauth::Request`].
+//!
+//! Only conversion happens here; which header or cookie carries the token, and every rule about
+//! duplicates, is decided by the core.
+//!
+//! `headers` (and `cookies`) may be:
+//! - a mapping (`dict`, Starlette `Headers`, Werkzeug `Headers`, `http.client.HTTPMessage`, …):
+//!   its `items()` are used, so multi-value mappings show their duplicates;
+//! - an iterable of `(name, value)` pairs, e.g. the ASGI `scope["headers"]` list.
+//!
+//! Names and values are `str` or `bytes`; bytes are decoded as ISO-8859-1, as HTTP/1.1 and ASGI
+//! define header bytes, so no byte is lost or rejected here.
+
+use meshauth::Request;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyString};
+
+/// Build the core request from Python `headers` and `cookies` (None: parse the `Cookie` header).
+pub fn request_from_py(headers: Option<&Bound<'_, PyAny>>, cookies: Option<&Bound<'_, PyAny>>) -> PyResult<Request> {
+    let mut request = Request::new();
+    if let Some(headers) = headers {
+        request.headers = pairs(headers, "headers")?;
+    }
+    if let Some(cookies) = cookies {
+        request.cookies = Some(pairs(cookies, "cookies")?);
+    }
+    Ok(request)
+}
+
+fn pairs(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<(String, String)>> {
+    let py = obj.py();
+    let mut out = Vec::new();
+    if let Ok(dict) = obj.cast::<PyDict>() {
+        out.reserve(dict.len());
+        for (name, value) in dict.iter() {
+            out.push((text(&name, what)?, text(&value, what)?));
+        }
+        return Ok(out);
+    }
+    let iterable = if obj.hasattr(pyo3::intern!(py, "items"))? && !obj.is_instance_of::<PyString>() {
+        obj.call_method0(pyo3::intern!(py, "items"))?
+    } else {
+        obj.clone()
+    };
+    for item in iterable.try_iter()? {
+        let item = item?;
+        let (name, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| {
+            PyTypeError::new_err(format!("{what}: expected a mapping or (name, value) pairs"))
+        })?;
+        out.push((text(&name, what)?, text(&value, what)?));
+    }
+    Ok(out)
+}
+
+fn text(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(s.to_cow()?.into_owned());
+    }
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(b.as_bytes().iter().map(|&c| c as char).collect());
+    }
+    Err(PyTypeError::new_err(format!("{what}: names and values must be str or bytes")))
+}
