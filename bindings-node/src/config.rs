@@ -1,0 +1,88 @@
+//! JavaScript options → `meshauth::Config`.
+//!
+//! The options object uses the one schema of DESIGN.md §3. Node accepts each field's snake_case
+//! name and its camelCase form (`jwks_url` / `jwksUrl`): this module renames camelCase keys
+//! generically (an upper-case ASCII letter `X` becomes `_x`) and hands the JSON to
+//! [`meshauth::Config::from_value`], which owns every rule, including refusing unknown fields.
+//!
+//! Renaming applies to keys of configuration objects only: the top-level object and each entry of
+//! `issuers`. Values are never touched — an inline `jwks` is a JWK Set whose member names are not
+//! configuration fields. The same field given in both forms is `invalid_config`.
+
+use meshauth::{Config, Error, ErrorCode};
+use serde_json::{Map, Value};
+
+/// Fields whose value is a list of configuration objects (renamed like the top level).
+const NESTED_CONFIG_LISTS: [&str; 1] = ["issuers"];
+
+pub(crate) fn config_from_options(options: Value) -> meshauth::Result<Config> {
+    Config::from_value(normalize_object(options, true)?)
+}
+
+fn normalize_object(value: Value, top_level: bool) -> meshauth::Result<Value> {
+    let Value::Object(map) = value else {
+        // Not an object: the core answers with its own `invalid_config` message.
+        return Ok(value);
+    };
+    let mut out = Map::with_capacity(map.len());
+    for (key, mut v) in map {
+        let name = snake_case(&key);
+        if top_level && NESTED_CONFIG_LISTS.contains(&name.as_str()) {
+            if let Value::Array(items) = v {
+                v = Value::Array(items.into_iter().map(|i| normalize_object(i, false)).collect::<meshauth::Result<_>>()?);
+            }
+        }
+        if out.contains_key(&name) {
+            return Err(Error::new(
+                ErrorCode::InvalidConfig,
+                format!("configuration: field `{name}` given twice (snake_case and camelCase)"),
+            ));
+        }
+        out.insert(name, v);
+    }
+    Ok(Value::Object(out))
+}
+
+/// `jwksUrl` → `jwks_url`, `leewayS` → `leeway_s`; snake_case names come back unchanged.
+fn snake_case(key: &str) -> String {
+    if !key.bytes().any(|b| b.is_ascii_uppercase()) {
+        return key.to_owned();
+    }
+    let mut out = String::with_capacity(key.len() + 4);
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renames_camel_case_keys_of_config_objects_only() {
+        let v = serde_json::json!({
+            "jwksUrl": "u", "leeway_s": 1, "maxTokenAgeS": 2, "allowInsecureHttp": true,
+            "issuers": [{"jwksUrl": "x", "jwks": {"keys": [{"keyOps": 1}]}}],
+            "jwks": {"someMember": 1}
+        });
+        let n = normalize_object(v, true).unwrap();
+        assert_eq!(n["jwks_url"], "u");
+        assert_eq!(n["max_token_age_s"], 2);
+        assert_eq!(n["allow_insecure_http"], true);
+        assert_eq!(n["issuers"][0]["jwks_url"], "x");
+        assert_eq!(n["issuers"][0]["jwks"]["keys"][0]["keyOps"], 1);
+        assert_eq!(n["jwks"]["someMember"], 1);
+    }
+
+    #[test]
+    fn both_forms_is_invalid_config() {
+        let e = normalize_object(serde_json::json!({"jwks_url": "a", "jwksUrl": "b"}), true).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidConfig);
+    }
+}

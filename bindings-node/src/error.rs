@@ -1,0 +1,69 @@
+//! Core errors (`meshauth::Error`) as JavaScript `Error` objects.
+//!
+//! Each rejection or throw is a real `Error` (so `instanceof Error`, stack traces and `util.inspect`
+//! behave) named `MeshAuthError`, carrying:
+//! - `code`: the catalogue's stable snake_case code (`MeshAuthErrorCode` in `index.d.ts`);
+//! - `number`: the stable number shared with the C ABI;
+//! - `status`: the HTTP status a resource server answers with (`null` for client-side codes);
+//! - `wwwAuthenticate`: the exact `WWW-Authenticate` header value, or `null`;
+//! - `oauthError`: the authorization server's OAuth `error` for `token_endpoint_error`, else `null`.
+//!
+//! The text of `message` comes from the core and never echoes the token or secrets.
+
+use meshauth::ErrorCode;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use napi::{sys, Env, JsValue};
+
+/// The name given to every meshauth error object.
+pub const ERROR_NAME: &str = "MeshAuthError";
+
+/// Convert a core error into a `napi::Error` that holds the JavaScript error object itself, so a
+/// throw or a promise rejection hands that very object (with its extra properties) to JavaScript.
+pub(crate) fn to_napi_error(env: &Env, e: &meshauth::Error) -> napi::Error {
+    match build_error_object(env, e) {
+        Ok(obj) => napi::Error::from(obj.to_unknown()),
+        // Building the object failed (the engine is shutting down, or out of memory): keep at least
+        // the code, which napi puts into `err.code`.
+        Err(_) => napi::Error::new(Status::GenericFailure, e.to_string()),
+    }
+}
+
+fn build_error_object<'env>(env: &'env Env, e: &meshauth::Error) -> Result<Object<'env>> {
+    let code = env.create_string(e.code().as_str())?;
+    let message = env.create_string(e.message())?;
+    let mut raw = std::ptr::null_mut();
+    // napi_create_error sets `code` as an own property, like Node's own errors.
+    check_status!(unsafe { sys::napi_create_error(env.raw(), code.raw(), message.raw(), &mut raw) })?;
+    let mut obj = Object::from_raw(env.raw(), raw);
+    obj.set_named_property("name", ERROR_NAME)?;
+    obj.set_named_property("number", e.code().number())?;
+    obj.set_named_property("status", e.http_status().map(u32::from))?;
+    obj.set_named_property("wwwAuthenticate", e.www_authenticate())?;
+    obj.set_named_property("oauthError", e.oauth_error())?;
+    Ok(obj)
+}
+
+/// Every error code of the catalogue, in catalogue order (the order of their stable numbers).
+#[napi(ts_return_type = "MeshAuthErrorCode[]")]
+pub fn error_codes() -> Vec<&'static str> {
+    ErrorCode::all().map(ErrorCode::as_str).collect()
+}
+
+/// Whether `value` is an error raised by meshauth (a TypeScript type guard).
+#[napi(ts_args_type = "value: unknown", ts_return_type = "value is MeshAuthError")]
+pub fn is_mesh_auth_error(value: Unknown) -> Result<bool> {
+    if !value.is_error()? {
+        return Ok(false);
+    }
+    let obj: Object = unsafe { value.cast()? };
+    let name: Unknown = obj.get_named_property("name")?;
+    if name.get_type()? != ValueType::String || name.coerce_to_string()?.into_utf8()?.as_str()? != ERROR_NAME {
+        return Ok(false);
+    }
+    let code: Unknown = obj.get_named_property("code")?;
+    if code.get_type()? != ValueType::String {
+        return Ok(false);
+    }
+    Ok(ErrorCode::from_str_code(code.coerce_to_string()?.into_utf8()?.as_str()?).is_some())
+}

@@ -1,0 +1,188 @@
+//! The `Validator` class.
+//!
+//! `validate` and `authenticate` return Promises. With warm keys (the steady state) the answer is
+//! computed synchronously on the calling thread by the core's `*_cached` methods and the Promise is
+//! settled before it is returned — no thread hop. Only when the core says a key fetch is needed
+//! (`Ok(None)`) does the full check run as a napi `AsyncTask` on the libuv pool, so network I/O
+//! (JWKS, discovery) never runs on the event loop.
+//!
+//! `validateSync` / `authenticateSync` answer from warm keys; with cold keys they fall back to the
+//! blocking check (network I/O on the calling thread, like `fs.readFileSync`): call
+//! `await validator.refresh()` at start-up to warm the keys first.
+
+use meshauth::Request;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use napi::{Env, Task};
+use serde_json::Value;
+
+use crate::config::config_from_options;
+use crate::error::to_napi_error;
+use crate::extract::request_from_js;
+use crate::principal::Principal;
+
+/// Per-call options.
+#[napi(object)]
+pub struct CheckOptions {
+    /// The clock, in seconds since the epoch (default: the current time).
+    pub now: Option<i64>,
+}
+
+/// A configured validator: build one per service and share it.
+#[napi]
+pub struct Validator {
+    inner: meshauth::Validator,
+}
+
+/// What one check needs: a token, or a request to pull the token from.
+enum Input {
+    Token(String),
+    Request(Request),
+}
+
+impl Input {
+    fn cached(&self, v: &meshauth::Validator, now: i64) -> meshauth::Result<Option<meshauth::Principal>> {
+        match self {
+            Input::Token(t) => v.validate_cached(t, now),
+            Input::Request(r) => v.authenticate_cached(r, now),
+        }
+    }
+
+    fn blocking(&self, v: &meshauth::Validator, now: Option<i64>) -> meshauth::Result<meshauth::Principal> {
+        let now = now.unwrap_or_else(meshauth::validator::now);
+        match self {
+            Input::Token(t) => v.validate_at(t, now),
+            Input::Request(r) => v.authenticate_at(r, now),
+        }
+    }
+}
+
+fn now_of(options: &Option<CheckOptions>) -> Option<i64> {
+    options.as_ref().and_then(|o| o.now)
+}
+
+/// A check that needs the network, run on the libuv pool.
+pub struct CheckTask {
+    validator: meshauth::Validator,
+    input: Input,
+    /// `None`: the clock is read when the check runs (after any key fetch).
+    now: Option<i64>,
+}
+
+impl Task for CheckTask {
+    type Output = meshauth::Result<meshauth::Principal>;
+    type JsValue = Principal;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        guard(|| self.input.blocking(&self.validator, self.now))
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> Result<Principal> {
+        output.map(Principal::new).map_err(|e| to_napi_error(&env, &e))
+    }
+}
+
+/// Key warm-up, run on the libuv pool.
+pub struct RefreshTask {
+    validator: meshauth::Validator,
+}
+
+impl Task for RefreshTask {
+    type Output = meshauth::Result<()>;
+    type JsValue = ();
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        guard(|| self.validator.refresh())
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> Result<()> {
+        output.map_err(|e| to_napi_error(&env, &e))
+    }
+}
+
+/// No panic crosses into JavaScript (a panic on a pool thread would abort the process).
+fn guard<T>(f: impl FnOnce() -> T) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .map_err(|_| Error::new(Status::GenericFailure, "meshauth: internal error (panic in the core)"))
+}
+
+#[napi]
+impl Validator {
+    /// Build a validator from the configuration of DESIGN.md §3 (snake_case or camelCase names).
+    /// Throws a `MeshAuthError` with code `invalid_config` for invalid or insecure configuration.
+    /// Performs no network I/O.
+    #[napi(constructor, ts_args_type = "options: ValidatorOptions")]
+    pub fn new(env: Env, options: Value) -> Result<Self> {
+        config_from_options(options)
+            .and_then(meshauth::Validator::new)
+            .map(|inner| Validator { inner })
+            .map_err(|e| to_napi_error(&env, &e))
+    }
+
+    /// Validate a compact JWS. Resolves to the `Principal`; rejects with a `MeshAuthError`.
+    #[napi(ts_return_type = "Promise<Principal>")]
+    pub fn validate<'env>(
+        &self,
+        env: &'env Env,
+        token: String,
+        options: Option<CheckOptions>,
+    ) -> Result<PromiseRaw<'env, Principal>> {
+        self.check(env, Input::Token(token), now_of(&options))
+    }
+
+    /// Pull the token out of a request (`Authorization: Bearer`, or the configured cookie) and
+    /// validate it. `headers`: `req.headers`, `req.rawHeaders` or `[name, value]` pairs;
+    /// `cookies` (optional): already-parsed cookies. Resolves to the `Principal`; rejects with a
+    /// `MeshAuthError`.
+    #[napi(ts_args_type = "request: RequestLike, options?: CheckOptions", ts_return_type = "Promise<Principal>")]
+    pub fn authenticate<'env>(
+        &self,
+        env: &'env Env,
+        request: Object,
+        options: Option<CheckOptions>,
+    ) -> Result<PromiseRaw<'env, Principal>> {
+        self.check(env, Input::Request(request_from_js(&request)?), now_of(&options))
+    }
+
+    /// `validate` without the Promise: answers from warm keys; with cold keys it blocks on the
+    /// key fetch. Throws a `MeshAuthError`.
+    #[napi]
+    pub fn validate_sync(&self, env: Env, token: String, options: Option<CheckOptions>) -> Result<Principal> {
+        self.check_sync(&env, Input::Token(token), now_of(&options))
+    }
+
+    /// `authenticate` without the Promise (see `validateSync`).
+    #[napi(ts_args_type = "request: RequestLike, options?: CheckOptions")]
+    pub fn authenticate_sync(&self, env: Env, request: Object, options: Option<CheckOptions>) -> Result<Principal> {
+        self.check_sync(&env, Input::Request(request_from_js(&request)?), now_of(&options))
+    }
+
+    /// Fetch every remote key set now (warm-up, off the event loop); a no-op for inline keys.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn refresh(&self) -> AsyncTask<RefreshTask> {
+        AsyncTask::new(RefreshTask { validator: self.inner.clone() })
+    }
+}
+
+impl Validator {
+    fn check<'env>(&self, env: &'env Env, input: Input, now: Option<i64>) -> Result<PromiseRaw<'env, Principal>> {
+        let clock = now.unwrap_or_else(meshauth::validator::now);
+        match guard(|| input.cached(&self.inner, clock))? {
+            Ok(Some(p)) => PromiseRaw::resolve(env, Principal::new(p)),
+            Err(e) => PromiseRaw::reject(env, to_napi_error(env, &e)),
+            Ok(None) => {
+                let task = CheckTask { validator: self.inner.clone(), input, now };
+                Ok(env.spawn(task)?.promise_object())
+            }
+        }
+    }
+
+    fn check_sync(&self, env: &Env, input: Input, now: Option<i64>) -> Result<Principal> {
+        let clock = now.unwrap_or_else(meshauth::validator::now);
+        let result = guard(|| match input.cached(&self.inner, clock) {
+            Ok(None) => input.blocking(&self.inner, now),
+            other => other.map(|p| p.expect("Some: None handled above")),
+        })?;
+        result.map(Principal::new).map_err(|e| to_napi_error(env, &e))
+    }
+}
