@@ -207,21 +207,22 @@ impl RemoteKeys {
         Ok((set, discovered))
     }
 
+    /// Try each metadata URL in order; the first document that names this issuer and a
+    /// `jwks_uri` allowed by the transport policy wins.
     fn discover(&self, urls: &[String], issuer: &str) -> Result<String, String> {
         let mut reasons = Vec::new();
         for url in urls {
-            match self.http.get_json(url, None) {
-                Ok(doc) => {
-                    if doc.get("issuer").and_then(Value::as_str) != Some(issuer) {
-                        return Err(format!("{url}: the metadata's issuer does not equal the configured issuer"));
-                    }
-                    let jwks_uri = doc
-                        .get("jwks_uri")
-                        .and_then(Value::as_str)
-                        .ok_or_else(|| format!("{url}: the metadata has no jwks_uri"))?;
-                    check_url(jwks_uri, self.http.allows_insecure_http())?;
-                    return Ok(jwks_uri.to_owned());
+            let found = self.http.get_json(url, None).and_then(|doc| {
+                if doc.get("issuer").and_then(Value::as_str) != Some(issuer) {
+                    return Err(format!("{url}: the metadata's issuer does not equal the configured issuer"));
                 }
+                let jwks_uri =
+                    doc.get("jwks_uri").and_then(Value::as_str).ok_or_else(|| format!("{url}: the metadata has no jwks_uri"))?;
+                check_url(jwks_uri, self.http.allows_insecure_http())?;
+                Ok(jwks_uri.to_owned())
+            });
+            match found {
+                Ok(uri) => return Ok(uri),
                 Err(e) => reasons.push(e),
             }
         }
