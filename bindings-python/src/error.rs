@@ -44,13 +44,23 @@ pub fn error_codes(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
 
 /// The exception the core's catalogue defines for `code`, built by the same path as a real
 /// failure (status and `WWW-Authenticate` come from the core). Lets applications and tests build
-/// any error; an unknown code is a `ValueError`.
+/// any error (`required_scopes`: the `scope` attribute of an `insufficient_scope` challenge); an
+/// unknown code is a `ValueError`.
 #[pyfunction]
-#[pyo3(signature = (code, message = None))]
-pub fn error_for_code(py: Python<'_>, code: PyBackedStr, message: Option<String>) -> PyResult<Py<PyAny>> {
+#[pyo3(signature = (code, message = None, *, required_scopes = None))]
+pub fn error_for_code(
+    py: Python<'_>,
+    code: PyBackedStr,
+    message: Option<String>,
+    required_scopes: Option<Vec<String>>,
+) -> PyResult<Py<PyAny>> {
     let Some(c) = ErrorCode::from_str_code(&code) else {
         return Err(pyo3::exceptions::PyValueError::new_err(format!("unknown meshauth error code {:?}", &*code)));
     };
-    let err = Error::new(c, message.unwrap_or_else(|| c.description().to_owned()));
+    let mut err = Error::new(c, message.unwrap_or_else(|| c.description().to_owned()));
+    if let Some(scopes) = required_scopes {
+        // For `insufficient_scope`: the core renders them as the challenge's `scope` attribute.
+        err = err.with_required_scopes(&scopes);
+    }
     Ok(build(py, &err)?.unbind())
 }

@@ -1,0 +1,66 @@
+"""Flask: the ``require_auth`` view decorator (imports Flask; install ``meshauth[flask]``).
+
+::
+
+    from flask import Flask, g
+    from meshauth.integrations.flask import require_auth
+
+    app = Flask(__name__)
+
+    @app.get("/orders")
+    @require_auth(validator, scopes=["orders:read"])
+    def orders():
+        return {"caller": g.principal.subject}
+
+The Principal is in ``flask.g.principal``. If the WSGI middleware already authenticated the
+request (``environ["meshauth.principal"]``), that Principal is used. Failures answer with the
+catalogue status, ``WWW-Authenticate`` and ``{"error": code, "error_description": message}``.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Optional, Sequence, TypeVar
+
+from flask import Response, g, request
+
+from .._meshauth import Principal, error_for_code
+from ..errors import MeshAuthError
+from ..validator import Validator
+from . import error_response
+from .wsgi import ENVIRON_KEY
+
+__all__ = ["require_auth", "error_to_response"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def error_to_response(error: MeshAuthError) -> Response:
+    """The Flask response for a meshauth failure."""
+    status, headers, body = error_response(error)
+    return Response(body, status=status, headers=headers)
+
+
+def require_auth(validator: Optional[Validator] = None, *, scopes: Sequence[str] = ()) -> Callable[[F], F]:
+    """Decorate a view: authenticate the request, check ``scopes``, set ``g.principal``."""
+    required = list(scopes)
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                principal: Optional[Principal] = request.environ.get(ENVIRON_KEY)
+                if principal is None:
+                    if validator is None:
+                        raise error_for_code("no_credentials")
+                    principal = validator.authenticate(list(request.headers.items()))
+                if not all(principal.has_scope(s) for s in required):
+                    raise error_for_code("insufficient_scope", required_scopes=required)
+            except MeshAuthError as error:
+                return error_to_response(error)
+            g.principal = principal
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
