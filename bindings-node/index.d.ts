@@ -189,7 +189,7 @@ export declare class Validator {
   /** `authenticate` without the Promise (see `validateSync`). */
   authenticateSync(request: RequestLike, options?: CheckOptions): Principal
   /** Fetch every remote key set now (warm-up, off the event loop); a no-op for inline keys. */
-  refresh(): Promise<unknown>
+  refresh(): Promise<void>
 }
 
 /** Per-call options. */
@@ -197,6 +197,14 @@ export interface CheckOptions {
   /** The clock, in seconds since the epoch (default: the current time). */
   now?: number
 }
+
+/**
+ * A `MeshAuthError` for `code`, built exactly like the ones meshauth raises (same `status` and
+ * `wwwAuthenticate`). For a service's own authorisation decisions, e.g.
+ * `throw createError('insufficient_scope')` after checking `principal.scopes`, so its answer has
+ * the same shape as meshauth's. `message` defaults to the code's fixed description.
+ */
+export declare function createError(code: MeshAuthErrorCode, message?: string): MeshAuthError
 
 /** Every error code of the catalogue, in catalogue order (the order of their stable numbers). */
 export declare function errorCodes(): MeshAuthErrorCode[]

@@ -837,5 +837,6 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.Principal = nativeBinding.Principal
 module.exports.Validator = nativeBinding.Validator
+module.exports.createError = nativeBinding.createError
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.isMeshAuthError = nativeBinding.isMeshAuthError

@@ -67,3 +67,31 @@ pub fn is_mesh_auth_error(value: Unknown) -> Result<bool> {
     }
     Ok(ErrorCode::from_str_code(code.coerce_to_string()?.into_utf8()?.as_str()?).is_some())
 }
+
+/// A `MeshAuthError` for `code`, built exactly like the ones meshauth raises (same `status` and
+/// `wwwAuthenticate`). For a service's own authorisation decisions, e.g.
+/// `throw createError('insufficient_scope')` after checking `principal.scopes`, so its answer has
+/// the same shape as meshauth's. `message` defaults to the code's fixed description.
+#[napi(ts_args_type = "code: MeshAuthErrorCode, message?: string", ts_return_type = "MeshAuthError")]
+pub fn create_error<'env>(env: &'env Env, code: String, message: Option<String>) -> Result<Unknown<'env>> {
+    let code = ErrorCode::from_str_code(&code)
+        .ok_or_else(|| Error::new(Status::InvalidArg, format!("meshauth: unknown error code {code:?}")))?;
+    let e = meshauth::Error::new(code, message.unwrap_or_else(|| code.description().to_owned()));
+    Ok(build_error_object(env, &e)?.to_unknown())
+}
+
+/// A JavaScript `TypeError` (code `ERR_INVALID_ARG_TYPE`, like Node's own) for an argument of the
+/// wrong shape: a programming error, not a request failure.
+pub(crate) fn type_error(env: &Env, message: &str) -> napi::Error {
+    let build = || -> Result<Unknown<'_>> {
+        let code = env.create_string("ERR_INVALID_ARG_TYPE")?;
+        let msg = env.create_string(message)?;
+        let mut raw = std::ptr::null_mut();
+        check_status!(unsafe { sys::napi_create_type_error(env.raw(), code.raw(), msg.raw(), &mut raw) })?;
+        Ok(Object::from_raw(env.raw(), raw).to_unknown())
+    };
+    match build() {
+        Ok(v) => napi::Error::from(v),
+        Err(_) => napi::Error::new(Status::InvalidArg, message.to_owned()),
+    }
+}

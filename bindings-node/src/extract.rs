@@ -14,16 +14,22 @@
 
 use meshauth::Request;
 use napi::bindgen_prelude::*;
+use napi::{Env, JsValue};
+
+use crate::error::type_error;
 use serde_json::Value;
 
 /// The request as JavaScript passes it: `{ headers, cookies }`.
-pub(crate) fn request_from_js(request: &Object) -> Result<Request> {
+pub(crate) fn request_from_js(env: &Env, request: &Object) -> Result<Request> {
     let headers: Option<Value> = get_json(request, "headers")?;
     let cookies: Option<Value> = get_json(request, "cookies")?;
-    Ok(Request {
-        headers: headers.map(|h| pairs(h, "headers", true)).transpose()?.unwrap_or_default(),
-        cookies: cookies.map(|c| pairs(c, "cookies", false)).transpose()?,
-    })
+    let shaped = || -> std::result::Result<Request, String> {
+        Ok(Request {
+            headers: headers.map(|h| pairs(h, "headers", true)).transpose()?.unwrap_or_default(),
+            cookies: cookies.map(|c| pairs(c, "cookies", false)).transpose()?,
+        })
+    };
+    shaped().map_err(|msg| type_error(env, &msg))
 }
 
 /// Read one property as JSON; `undefined` and `null` are `None`.
@@ -35,13 +41,13 @@ fn get_json(obj: &Object, name: &str) -> Result<Option<Value>> {
     }
 }
 
-fn type_error(what: &str, detail: &str) -> Error {
-    Error::new(Status::InvalidArg, format!("meshauth: `{what}` {detail}"))
+fn shape_error(what: &str, detail: &str) -> String {
+    format!("meshauth: `{what}` {detail}")
 }
 
 /// Header or cookie (name, value) pairs from an object, a pairs array, or (headers only) a flat
 /// `rawHeaders` array.
-fn pairs(v: Value, what: &str, allow_flat: bool) -> Result<Vec<(String, String)>> {
+fn pairs(v: Value, what: &str, allow_flat: bool) -> std::result::Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
     match v {
         Value::Object(map) => {
@@ -61,7 +67,7 @@ fn pairs(v: Value, what: &str, allow_flat: bool) -> Result<Vec<(String, String)>
             let flat = allow_flat && items.iter().all(Value::is_string);
             if flat {
                 if items.len() % 2 != 0 {
-                    return Err(type_error(what, "as a flat array needs an even number of strings"));
+                    return Err(shape_error(what, "as a flat array needs an even number of strings"));
                 }
                 let mut it = items.into_iter();
                 while let (Some(name), Some(value)) = (it.next(), it.next()) {
@@ -70,25 +76,25 @@ fn pairs(v: Value, what: &str, allow_flat: bool) -> Result<Vec<(String, String)>
             } else {
                 for item in items {
                     let Value::Array(pair) = item else {
-                        return Err(type_error(what, "must be an object, or an array of [name, value] pairs"));
+                        return Err(shape_error(what, "must be an object, or an array of [name, value] pairs"));
                     };
                     let [name, value]: [Value; 2] =
-                        pair.try_into().map_err(|_| type_error(what, "pairs must have exactly two elements"))?;
+                        pair.try_into().map_err(|_| shape_error(what, "pairs must have exactly two elements"))?;
                     out.push((scalar(name, what)?, scalar(value, what)?));
                 }
             }
         }
-        _ => return Err(type_error(what, "must be an object or an array")),
+        _ => return Err(shape_error(what, "must be an object or an array")),
     }
     Ok(out)
 }
 
 /// A header or cookie value: a string, or a number written in decimal (as Node does).
-fn scalar(v: Value, what: &str) -> Result<String> {
+fn scalar(v: Value, what: &str) -> std::result::Result<String, String> {
     match v {
         Value::String(s) => Ok(s),
         Value::Number(n) => Ok(n.to_string()),
-        _ => Err(type_error(what, "values must be strings")),
+        _ => Err(shape_error(what, "values must be strings")),
     }
 }
 

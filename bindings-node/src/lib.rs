@@ -14,6 +14,6 @@ mod extract;
 mod principal;
 mod validator;
 
-pub use error::{error_codes, is_mesh_auth_error};
+pub use error::{create_error, error_codes, is_mesh_auth_error};
 pub use principal::Principal;
 pub use validator::Validator;

@@ -141,7 +141,7 @@ impl Validator {
         request: Object,
         options: Option<CheckOptions>,
     ) -> Result<PromiseRaw<'env, Principal>> {
-        self.check(env, Input::Request(request_from_js(&request)?), now_of(&options))
+        self.check(env, Input::Request(request_from_js(env, &request)?), now_of(&options))
     }
 
     /// `validate` without the Promise: answers from warm keys; with cold keys it blocks on the
@@ -154,7 +154,7 @@ impl Validator {
     /// `authenticate` without the Promise (see `validateSync`).
     #[napi(ts_args_type = "request: RequestLike, options?: CheckOptions")]
     pub fn authenticate_sync(&self, env: Env, request: Object, options: Option<CheckOptions>) -> Result<Principal> {
-        self.check_sync(&env, Input::Request(request_from_js(&request)?), now_of(&options))
+        self.check_sync(&env, Input::Request(request_from_js(&env, &request)?), now_of(&options))
     }
 
     /// Fetch every remote key set now (warm-up, off the event loop); a no-op for inline keys.

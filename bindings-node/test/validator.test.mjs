@@ -1,0 +1,151 @@
+// The public JS API on tokens signed by the fixtures: Principal fields, claims, errors, request
+// shapes, option names, the warm-key path.
+import test from 'node:test'
+import assert from 'node:assert/strict'
+import { createRequire } from 'node:module'
+import { ALGS, AUDIENCE, ISSUER, NOW, claims, jwksFor, options, sign } from './fixtures/keys.mjs'
+
+const require = createRequire(import.meta.url)
+const { Validator, Principal, isMeshAuthError } = require('meshauth')
+
+const at = { now: NOW }
+
+test('every algorithm validates and returns the typed Principal', async () => {
+  const v = new Validator(options())
+  for (const alg of ALGS) {
+    const token = sign(alg, claims())
+    const p = await v.validate(token, at)
+    assert.ok(p instanceof Principal)
+    assert.equal(p.subject, 'alice')
+    assert.equal(p.issuer, ISSUER)
+    assert.deepEqual(p.audiences, [AUDIENCE, 'billing'])
+    assert.equal(p.expiresAt, NOW + 3600)
+    assert.equal(p.issuedAt, NOW)
+    assert.equal(p.notBefore, NOW - 10)
+    assert.equal(p.jwtId, 'a1b2c3')
+    assert.equal(p.clientId, 'web-app')
+    assert.deepEqual(p.scopes, ['orders:read', 'orders:write'])
+    assert.deepEqual(p.roles, ['admin'])
+    assert.equal(p.isClient, false)
+    assert.equal(p.token, token)
+    assert.equal(p.hasScope('orders:write'), true)
+    assert.equal(p.hasScope('orders'), false)
+    assert.deepEqual(p.claims, claims())
+  }
+})
+
+test('absent optional fields are null', async () => {
+  const v = new Validator(options())
+  const { sub, iat, nbf, jti, client_id, scope, roles, ...minimal } = claims()
+  const p = v.validateSync(sign('ES256', minimal), at)
+  for (const field of ['subject', 'issuedAt', 'notBefore', 'jwtId', 'clientId']) assert.equal(p[field], null, field)
+  assert.deepEqual(p.scopes, [])
+  assert.deepEqual(p.roles, [])
+})
+
+test('integers beyond 2^53 come back as BigInt; claimsJson is exact; toJSON has no token', async () => {
+  const v = new Validator(options())
+  const text = JSON.stringify(claims()).replace(/}$/, ',"id":9007199254740993,"neg":-9007199254740993,"small":42,"f":1.5}')
+  const p = await v.validate(sign('RS256', text), at)
+  assert.equal(p.claims.id, 9007199254740993n)
+  assert.equal(p.claims.neg, -9007199254740993n)
+  assert.equal(p.claims.small, 42)
+  assert.equal(p.claims.f, 1.5)
+  assert.equal(p.claimsJson, text)
+  const json = JSON.parse(JSON.stringify(p))
+  assert.equal(json.subject, 'alice')
+  assert.equal(json.expiresAt, NOW + 3600)
+  assert.equal(json.claims.small, 42)
+  assert.equal(typeof json.claims.id, 'number')
+  assert.equal('token' in json, false)
+})
+
+test('failures reject with MeshAuthError: code, status, wwwAuthenticate', async () => {
+  const v = new Validator(options())
+  const expired = sign('RS256', claims({ exp: NOW - 3600 }))
+  await assert.rejects(v.validate(expired, at), (e) => {
+    assert.ok(e instanceof Error)
+    assert.ok(isMeshAuthError(e))
+    assert.equal(e.name, 'MeshAuthError')
+    assert.equal(e.code, 'token_expired')
+    assert.equal(e.number, 11)
+    assert.equal(e.status, 401)
+    assert.equal(e.wwwAuthenticate, 'Bearer error="invalid_token", error_description="the access token expired"')
+    assert.equal(e.oauthError, null)
+    assert.equal(e.message.includes(expired), false, 'the message never echoes the token')
+    return true
+  })
+  assert.throws(() => v.validateSync('not-a-jwt', at), { code: 'malformed_token', status: 401 })
+  await assert.rejects(v.validate(sign('RS256', claims({ aud: 'other' })), at), { code: 'invalid_audience' })
+  const tampered = sign('RS256', claims()).replace(/.{4}$/, 'AAAA')
+  await assert.rejects(v.validate(tampered, at), { code: 'invalid_signature' })
+})
+
+test('warm keys settle the Promise without a thread hop (before any I/O phase)', async () => {
+  const v = new Validator(options())
+  const token = sign('EdDSA', claims())
+  let settled = false
+  v.validate(token, at).then(() => (settled = true))
+  // Only microtasks run here: a libuv pool task could not have completed yet.
+  await Promise.resolve()
+  await Promise.resolve()
+  assert.equal(settled, true)
+  let rejected = false
+  v.validate('x.y.z', at).catch(() => (rejected = true))
+  await Promise.resolve()
+  await Promise.resolve()
+  assert.equal(rejected, true)
+})
+
+test('options: snake_case and camelCase names, unknown or doubled names refused', async () => {
+  const token = sign('RS256', claims({ roles: undefined, perms: ['p1'] }))
+  const camel = new Validator({ issuer: ISSUER, audience: AUDIENCE, jwks: JSON.stringify(jwksFor()), rolesClaim: 'perms', leewayS: 0 })
+  assert.deepEqual((await camel.validate(token, at)).roles, ['p1'])
+  const snake = new Validator({ issuer: ISSUER, audience: AUDIENCE, jwks: jwksFor(), roles_claim: 'perms', leeway_s: 0 })
+  assert.deepEqual((await snake.validate(token, at)).roles, ['p1'])
+  const multi = new Validator({ issuers: [{ issuer: ISSUER, jwks: jwksFor(), audience: AUDIENCE, requiredScopes: ['orders:read'] }] })
+  assert.equal((await multi.validate(sign('ES256', claims()), at)).subject, 'alice')
+  const scoped = new Validator(options({ requiredScopes: ['orders:delete'] }))
+  await assert.rejects(scoped.validate(sign('ES256', claims()), at), (e) => {
+    assert.equal(e.code, 'insufficient_scope')
+    assert.equal(e.status, 403)
+    assert.match(e.wwwAuthenticate, /^Bearer error="insufficient_scope"/)
+    return true
+  })
+  for (const bad of [{ ...options(), audiance: 'x' }, { ...options(), leewayS: 1, leeway_s: 2 }, {}, { ...options(), jwks: { keys: [] } }]) {
+    assert.throws(() => new Validator(bad), (e) => isMeshAuthError(e) && e.code === 'invalid_config' && e.status === null)
+  }
+})
+
+test('authenticate: headers object, rawHeaders, pairs, cookies', async () => {
+  const token = sign('RS256', claims())
+  const v = new Validator(options({ cookieName: 'at' }))
+  const ok = async (request) => assert.equal((await v.authenticate(request, at)).subject, 'alice')
+  const fails = (request, code, status) => assert.rejects(v.authenticate(request, at), { code, status })
+
+  await ok({ headers: { authorization: `Bearer ${token}`, host: 'x' } })
+  await ok({ headers: ['Host', 'x', 'Authorization', `Bearer ${token}`] })
+  await ok({ headers: [['authorization', `bearer ${token}`]] })
+  await ok({ headers: { cookie: `a=1; at=${token}` } })
+  await ok({ headers: {}, cookies: { at: token } })
+  await ok({ cookies: [['at', token]] })
+  assert.equal(v.authenticateSync({ headers: { authorization: `Bearer ${token}` } }, at).subject, 'alice')
+
+  await fails({ headers: {} }, 'no_credentials', 401)
+  await fails({ headers: ['Authorization', `Bearer ${token}`, 'authorization', `Bearer ${token}`] }, 'invalid_request', 400)
+  await fails({ headers: { authorization: [`Bearer ${token}`, `Bearer ${token}`] } }, 'invalid_request', 400)
+  await fails({ headers: { authorization: 'Bearer' } }, 'invalid_request', 400)
+  await fails({ headers: { authorization: `Bearer ${token}`, cookie: `at=${token}` } }, 'invalid_request', 400)
+  await fails({ headers: [['cookie', 'at=a'], ['cookie', 'at=b']] }, 'invalid_request', 400)
+  await assert.rejects(v.authenticate({ headers: { authorization: 'Bearer' } }, at), (e) => e.wwwAuthenticate.includes('invalid_request'))
+  await assert.rejects(v.authenticate({}, at), (e) => e.code === 'no_credentials' && e.wwwAuthenticate === 'Bearer')
+
+  assert.throws(() => v.authenticateSync({ headers: 'authorization' }), TypeError)
+  assert.throws(() => v.authenticateSync({ headers: ['a', 'b', 'c'] }), TypeError)
+  assert.throws(() => v.authenticateSync({ headers: { a: { b: 1 } } }), TypeError)
+})
+
+test('refresh() is a no-op Promise for inline keys', async () => {
+  const v = new Validator(options())
+  assert.equal(await v.refresh(), undefined)
+})
