@@ -1,0 +1,108 @@
+# bindings-c/c.mk: the C ABI (crate meshauth-ffi), its Go and Java bindings and examples.
+# Included by the root Makefile (which defines ROOT, CARGO, SHELL).
+
+C_DIR          := $(ROOT)/bindings-c
+C_PROFILE      ?= debug
+C_CARGO_FLAGS  := $(if $(filter release,$(C_PROFILE)),--release,)
+C_LIBDIR       := $(ROOT)/target/$(C_PROFILE)
+C_PCDIR        := $(C_LIBDIR)/pkgconfig
+C_BUILDDIR     := $(ROOT)/target/c-tests
+C_TOOLS        := $(ROOT)/target/tools
+CBINDGEN_VERSION := 0.29.4
+CBINDGEN       := $(C_TOOLS)/bin/cbindgen
+# What the Rust standard library needs when libmeshauth.a is linked statically
+# (`rustc --print native-static-libs` on Linux).
+C_LIBS_PRIVATE := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+C_CC           ?= cc
+C_SANITIZE     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+C_CFLAGS       := -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter
+C_PKG          := PKG_CONFIG_PATH=$(C_PCDIR)$${PKG_CONFIG_PATH:+:$$PKG_CONFIG_PATH}
+C_ISSUER_BIN   := $(or $(MESHAUTH_ISSUER_BIN),$(ROOT)/target/debug/meshauth-issuer)
+
+TEST_TARGETS += test-c test-go test-java
+
+.PHONY: c-tools
+c-tools: ## Install the pinned cbindgen into target/tools (once)
+	@if [ "$$($(CBINDGEN) --version 2>/dev/null)" != "cbindgen $(CBINDGEN_VERSION)" ]; then \
+	  echo "installing cbindgen $(CBINDGEN_VERSION) into $(C_TOOLS)"; \
+	  $(CARGO) install cbindgen --version $(CBINDGEN_VERSION) --locked --root $(C_TOOLS); \
+	fi
+	@command -v pkg-config >/dev/null || (apt-get update && apt-get install -y pkg-config)
+
+.PHONY: c-build
+c-build: c-tools ## Build libmeshauth (.so + .a) and its pkg-config files (C_PROFILE=debug|release)
+	$(CARGO) build -p meshauth-ffi $(C_CARGO_FLAGS)
+	@mkdir -p $(C_PCDIR)
+	@printf '%s\n' \
+	  'prefix=$(ROOT)' 'libdir=$(C_LIBDIR)' 'includedir=$(C_DIR)/include' '' \
+	  'Name: meshauth' 'Description: Strict JWT access-token validation for services (C ABI)' \
+	  "Version: $$(sed -n 's/^#define MESHAUTH_VERSION "\(.*\)"/\1/p' $(C_DIR)/include/meshauth.h)" \
+	  'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lmeshauth' 'Libs.private: $(C_LIBS_PRIVATE)' \
+	  > $(C_PCDIR)/meshauth.pc
+	@# meshauth-static: links libmeshauth.a itself (used by the Go package through `#cgo pkg-config`).
+	@printf '%s\n' \
+	  'prefix=$(ROOT)' 'libdir=$(C_LIBDIR)' 'includedir=$(C_DIR)/include' '' \
+	  'Name: meshauth-static' 'Description: meshauth C ABI, static library' \
+	  "Version: $$(sed -n 's/^#define MESHAUTH_VERSION "\(.*\)"/\1/p' $(C_DIR)/include/meshauth.h)" \
+	  'Cflags: -I$${includedir}' 'Libs: $${libdir}/libmeshauth.a $(C_LIBS_PRIVATE)' \
+	  > $(C_PCDIR)/meshauth-static.pc
+
+.PHONY: c-header
+c-header: c-tools ## Regenerate bindings-c/include/meshauth.h with the pinned cbindgen
+	cd $(C_DIR) && $(CBINDGEN) --quiet --config cbindgen.toml --crate meshauth-ffi --output include/meshauth.h .
+
+.PHONY: c-header-check
+c-header-check: c-tools ## Fail if regenerating include/meshauth.h would change it
+	@mkdir -p $(C_BUILDDIR)
+	cd $(C_DIR) && $(CBINDGEN) --quiet --config cbindgen.toml --crate meshauth-ffi --output $(C_BUILDDIR)/meshauth.h .
+	@diff -u $(C_DIR)/include/meshauth.h $(C_BUILDDIR)/meshauth.h || \
+	  (echo "include/meshauth.h is stale: run 'make c-header' and commit it" >&2; exit 1)
+
+.PHONY: c-tests
+c-tests: c-build ## Build and run the C tests under AddressSanitizer (shared and static library)
+	@mkdir -p $(C_BUILDDIR)
+	@set -e; for t in $(C_DIR)/tests/test_*.c; do \
+	  name=$$(basename $$t .c); \
+	  $(C_CC) $(C_CFLAGS) $(C_SANITIZE) $$($(C_PKG) pkg-config --cflags meshauth) \
+	    $$t $(C_DIR)/tests/json.c $(C_DIR)/tests/check.c -o $(C_BUILDDIR)/$$name-shared \
+	    $$($(C_PKG) pkg-config --libs meshauth) -Wl,-rpath,$$($(C_PKG) pkg-config --variable=libdir meshauth); \
+	  $(C_CC) $(C_CFLAGS) $(C_SANITIZE) $$($(C_PKG) pkg-config --cflags meshauth-static) \
+	    $$t $(C_DIR)/tests/json.c $(C_DIR)/tests/check.c -o $(C_BUILDDIR)/$$name-static \
+	    $$($(C_PKG) pkg-config --libs meshauth-static); \
+	done
+	@set -e; total=0; for bin in $(C_BUILDDIR)/test_*-shared $(C_BUILDDIR)/test_*-static; do \
+	  echo "== $$(basename $$bin)"; \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  MESHAUTH_CORPUS=$(ROOT)/testdata/corpus.json $$bin; \
+	done
+
+.PHONY: c-examples
+c-examples: c-build ## Build and run examples/c (static and shared builds)
+	@mkdir -p $(C_BUILDDIR)
+	$(C_CC) $(C_CFLAGS) $$($(C_PKG) pkg-config --cflags meshauth) $(ROOT)/examples/c/main.c \
+	  -o $(C_BUILDDIR)/example-c $$($(C_PKG) pkg-config --libs meshauth) \
+	  -Wl,-rpath,$$($(C_PKG) pkg-config --variable=libdir meshauth)
+	$(C_BUILDDIR)/example-c
+
+.PHONY: test-c
+test-c: c-build c-header-check ## C ABI: build, header drift check, Rust unit tests, C tests under ASan, examples
+	$(CARGO) test -q -p meshauth-ffi $(C_CARGO_FLAGS)
+	$(MAKE) --no-print-directory c-tests c-examples
+
+.PHONY: c-issuer
+c-issuer:
+	@if [ -z "$(MESHAUTH_ISSUER_BIN)" ]; then $(CARGO) build -q -p meshauth-issuer --bin meshauth-issuer; fi
+
+.PHONY: test-go
+test-go: c-build c-issuer ## Go binding (cgo, static libmeshauth.a): corpus, middleware, remote keys; example build
+	cd $(C_DIR)/go && $(C_PKG) MESHAUTH_ISSUER_BIN=$(C_ISSUER_BIN) MESHAUTH_CORPUS=$(ROOT)/testdata/corpus.json \
+	  go test -count=1 ./...
+	cd $(C_DIR)/go && $(C_PKG) go vet ./...
+	cd $(ROOT)/examples/go && $(C_PKG) go build -o $(C_BUILDDIR)/example-go . && $(C_PKG) go vet ./...
+
+.PHONY: test-java
+test-java: c-build ## Java binding (JNA over libmeshauth.so): JUnit 5 corpus suite; example build
+	@command -v mvn >/dev/null || (apt-get update && apt-get install -y maven)
+	cd $(C_DIR)/java && mvn -B -q -Dmeshauth.library.path=$(C_LIBDIR) \
+	  -Dmeshauth.corpus=$(ROOT)/testdata/corpus.json install
+	cd $(ROOT)/examples/java && mvn -B -q -Dmeshauth.library.path=$(C_LIBDIR) package

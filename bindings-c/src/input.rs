@@ -1,0 +1,65 @@
+//! Reading C arguments: `(const uint8_t *ptr, size_t len)` byte strings, object pointers and
+//! out-parameters, each checked for NULL before use.
+
+use crate::error::Failure;
+
+/// The bytes of `(ptr, len)`. `ptr` may be NULL only when `len` is 0.
+///
+/// # Safety
+/// A non-NULL `ptr` must point to `len` readable bytes that outlive the returned slice.
+pub(crate) unsafe fn bytes<'a>(ptr: *const u8, len: usize, name: &'static str) -> Result<&'a [u8], Failure> {
+    if ptr.is_null() {
+        return if len == 0 { Ok(&[]) } else { Err(Failure::NullArgument(name)) };
+    }
+    // SAFETY: the caller guarantees `len` readable bytes at `ptr`.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// The UTF-8 text of `(ptr, len)`.
+///
+/// # Safety
+/// As for [`bytes`].
+pub(crate) unsafe fn text<'a>(ptr: *const u8, len: usize, name: &'static str) -> Result<&'a str, Failure> {
+    // SAFETY: forwarded.
+    let b = unsafe { bytes(ptr, len, name) }?;
+    std::str::from_utf8(b).map_err(|_| Failure::InvalidUtf8(name))
+}
+
+/// Like [`text`], but a NULL `ptr` means "absent" (`None`) whatever `len` is.
+///
+/// # Safety
+/// As for [`bytes`].
+pub(crate) unsafe fn optional_text<'a>(ptr: *const u8, len: usize, name: &'static str) -> Result<Option<&'a str>, Failure> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: forwarded.
+    unsafe { text(ptr, len, name) }.map(Some)
+}
+
+/// A shared reference to a library object.
+///
+/// # Safety
+/// A non-NULL `ptr` must be a live object handed out by this library.
+pub(crate) unsafe fn object<'a, T>(ptr: *const T, name: &'static str) -> Result<&'a T, Failure> {
+    // SAFETY: forwarded.
+    unsafe { ptr.as_ref() }.ok_or(Failure::NullArgument(name))
+}
+
+/// Check an out-parameter before any work, so a NULL one fails fast and nothing is lost.
+pub(crate) fn out_param<T>(ptr: *mut *mut T, name: &'static str) -> Result<*mut *mut T, Failure> {
+    if ptr.is_null() {
+        Err(Failure::NullArgument(name))
+    } else {
+        Ok(ptr)
+    }
+}
+
+/// Hand a new object to the caller through a checked out-parameter (the call's last step).
+///
+/// # Safety
+/// `out` must have passed [`out_param`] and be writable.
+pub(crate) unsafe fn give<T>(out: *mut *mut T, value: T) {
+    // SAFETY: checked non-NULL by `out_param`; the caller guarantees it is writable.
+    unsafe { *out = Box::into_raw(Box::new(value)) };
+}
