@@ -168,7 +168,13 @@ fn issuers(ctx: &mut Ctx) {
     let token = ctx.token(&ctx.rsa(Algorithm::RS256), &claims_with(json!({"iss": null})));
     ctx.fail("iss_missing", "no iss (valid signature with the single issuer's key)", cfg.clone(), token, "invalid_issuer");
     let token = ctx.token(&ctx.rsa(Algorithm::RS256), &claims_with(json!({"iss": 42})));
-    ctx.fail("iss_not_a_string", "iss is a number: it cannot name a trusted issuer", cfg.clone(), token, "invalid_issuer");
+    ctx.fail(
+        "iss_not_a_string",
+        "single issuer, iss a number: the signature verifies with that issuer's keys, then the claim-type check (1) answers",
+        cfg.clone(),
+        token,
+        "invalid_claim",
+    );
     let token = ctx.token(&ctx.rsa(Algorithm::RS256), &claims_with(json!({"iss": "https://evil.example"})));
     ctx.fail("iss_wrong", "iss of another issuer, signed with the trusted key", cfg.clone(), token, "invalid_issuer");
     let token = ctx.token(&ctx.rsa(Algorithm::RS256), &claims_with(json!({"iss": format!("{ISS}/")})));
@@ -189,7 +195,9 @@ fn issuers(ctx: &mut Ctx) {
     let token = jws::tamper_signature(&ctx.token(&ctx.keys.attacker.with_kid("x"), &claims_with(json!({"iss": "https://evil.example"}))));
     ctx.fail("multi_issuer_unknown_iss", "several issuers and an unknown iss: refused before any key is used", multi.clone(), token, "invalid_issuer");
     let token = ctx.token(&ctx.rsa(Algorithm::RS256), &claims_with(json!({"iss": null})));
-    ctx.fail("multi_issuer_iss_missing", "several issuers and no iss", multi, token, "invalid_issuer");
+    ctx.fail("multi_issuer_iss_missing", "several issuers and no iss", multi.clone(), token, "invalid_issuer");
+    let token = ctx.token(&ctx.rsa(Algorithm::RS256), &claims_with(json!({"iss": 42})));
+    ctx.fail("multi_issuer_iss_not_a_string", "several issuers and a numeric iss: no issuer can be picked", multi, token, "invalid_issuer");
 }
 
 /// Issuers A and B, each with its own inline JWKS; the audience is shared at the top level.

@@ -1,0 +1,32 @@
+# Node binding (bindings-node/): included by the root Makefile.
+NODE ?= node
+NPM ?= npm
+NODE_DIR := $(ROOT)/bindings-node
+NAPI := cd $(NODE_DIR) && $(NODE_DIR)/node_modules/.bin/napi build --platform --js index.js --dts index.d.ts
+ISSUER_BIN ?= $(ROOT)/target/debug/meshauth-issuer
+
+TEST_TARGETS += test-node
+BENCH_TARGETS += bench-node
+
+.PHONY: node-deps
+node-deps: ## Node: install bindings-node's npm devDependencies (npm ci) when node_modules is missing
+	@if [ ! -d $(NODE_DIR)/node_modules ]; then cd $(NODE_DIR) && $(NPM) ci --no-audit --no-fund; fi
+
+.PHONY: node-build
+node-build: node-deps ## Node: debug build of the native module (regenerates index.js/index.d.ts) and drift check against git
+	$(NAPI)
+	@if git -C $(NODE_DIR) rev-parse --git-dir >/dev/null 2>&1; then \
+	  git -C $(NODE_DIR) diff --exit-code --stat -- index.js index.d.ts || { \
+	    echo "bindings-node/index.js or index.d.ts changed when regenerated: review and commit them" >&2; exit 1; }; \
+	fi
+
+.PHONY: test-node
+test-node: node-build ## Node: binding unit tests, typings drift check, node:test suites (corpus, middleware, dev issuer, README)
+	$(CARGO) test -q -p meshauth-node
+	$(CARGO) build -q -p meshauth-issuer --bin meshauth-issuer
+	cd $(NODE_DIR) && MESHAUTH_ISSUER_BIN=$(ISSUER_BIN) $(NODE) --test test/
+
+.PHONY: bench-node
+bench-node: node-deps ## Node: meshauth vs jose / jsonwebtoken / fast-jwt vs raw crypto.verify (release build)
+	$(NAPI) --release
+	cd $(NODE_DIR) && $(NODE) bench/bench.mjs
