@@ -14,7 +14,7 @@
 use meshauth::Request;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
 /// Build the core request from Python `headers` and `cookies` (None: parse the `Cookie` header).
 pub fn request_from_py(headers: Option<&Bound<'_, PyAny>>, cookies: Option<&Bound<'_, PyAny>>) -> PyResult<Request> {
@@ -45,12 +45,23 @@ fn pairs(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<(String, String)>> 
     };
     for item in iterable.try_iter()? {
         let item = item?;
-        let (name, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| {
+        let (name, value) = pair(&item).ok_or_else(|| {
             PyTypeError::new_err(format!("{what}: expected a mapping or (name, value) pairs"))
         })?;
         out.push((text(&name, what)?, text(&value, what)?));
     }
     Ok(out)
+}
+
+/// A `(name, value)` tuple, or a two-item list (JSON's form of a pair).
+fn pair<'py>(item: &Bound<'py, PyAny>) -> Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    if let Ok(t) = item.cast::<PyTuple>() {
+        return (t.len() == 2).then(|| (t.get_item(0).ok(), t.get_item(1).ok())).and_then(|(a, b)| Some((a?, b?)));
+    }
+    if let Ok(l) = item.cast::<PyList>() {
+        return (l.len() == 2).then(|| (l.get_item(0).ok(), l.get_item(1).ok())).and_then(|(a, b)| Some((a?, b?)));
+    }
+    None
 }
 
 fn text(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {

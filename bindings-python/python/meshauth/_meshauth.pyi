@@ -2,13 +2,17 @@
 
 from typing import Any, Iterable, Mapping, Optional, Tuple, Union, final
 
+from typing_extensions import disjoint_base
+
 from .errors import MeshAuthError
+
+__all__ = ["Validator", "Principal", "error_codes", "error_for_code", "__version__"]
 
 __version__: str
 
 _Text = Union[str, bytes]
 #: A mapping of header names to values, or (name, value) pairs (duplicates kept), str or bytes.
-Headers = Union[Mapping[Any, Any], Iterable[Tuple[_Text, _Text]]]
+_Headers = Union[Mapping[Any, Any], Iterable[Tuple[_Text, _Text]]]
 
 @final
 class Principal:
@@ -43,6 +47,7 @@ class Principal:
     def claims_json(self) -> str: ...
     def has_scope(self, scope: str) -> bool: ...
 
+@disjoint_base
 class Validator:
     def __new__(cls, config: Union[Mapping[str, Any], str, None] = None, /, **kwargs: Any) -> "Validator": ...
     @classmethod
@@ -50,10 +55,10 @@ class Validator:
     def validate(self, token: str, *, now: Optional[int] = None) -> Principal: ...
     def validate_cached(self, token: str, *, now: Optional[int] = None) -> Optional[Principal]: ...
     def authenticate(
-        self, headers: Optional[Headers], cookies: Optional[Headers] = None, *, now: Optional[int] = None
+        self, headers: Optional[_Headers], cookies: Optional[_Headers] = None, *, now: Optional[int] = None
     ) -> Principal: ...
     def authenticate_cached(
-        self, headers: Optional[Headers], cookies: Optional[Headers] = None, *, now: Optional[int] = None
+        self, headers: Optional[_Headers], cookies: Optional[_Headers] = None, *, now: Optional[int] = None
     ) -> Optional[Principal]: ...
     def refresh(self) -> None: ...
 
