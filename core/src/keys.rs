@@ -94,13 +94,13 @@ impl KeySet {
         self.keys.len()
     }
 
-    /// The keys a token with this `kid` may name: those with the kid, or every key without one.
+    /// The keys a token with this `kid` may name: those with that kid, else the keys that have
+    /// no kid at all (a PEM key or an HMAC secret names no kid, so any token kid may use it).
+    /// Without a token kid, every key.
     pub fn candidates<'a>(&'a self, kid: Option<&str>) -> Box<dyn Iterator<Item = &'a Key> + 'a> {
-        match kid {
-            Some(kid) => match self.by_kid.get(kid) {
-                Some(ix) => Box::new(ix.iter().map(|&i| &self.keys[i])),
-                None => Box::new(std::iter::empty()),
-            },
+        match kid.map(|k| self.by_kid.get(k)) {
+            Some(Some(ix)) => Box::new(ix.iter().map(|&i| &self.keys[i])),
+            Some(None) => Box::new(self.keys.iter().filter(|k| k.kid.is_none())),
             None => Box::new(self.keys.iter()),
         }
     }
