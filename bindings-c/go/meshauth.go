@@ -1,0 +1,57 @@
+// Package meshauth validates JWT access tokens for Go services, over the meshauth C ABI
+// (libmeshauth.a, linked statically through cgo).
+//
+// Every decision — key sources, algorithms, claims, request extraction, error codes and their HTTP
+// answers — is made by the meshauth core; this package converts Go values and maps errors.
+//
+// Build: the package links libmeshauth.a found through pkg-config (`meshauth-static`). Build the
+// library and point pkg-config at it first:
+//
+//	make c-build   # from the repository root
+//	export PKG_CONFIG_PATH=$REPO/target/debug/pkgconfig
+//	go build ./...
+//
+// Usage:
+//
+//	v, err := meshauth.NewValidator(map[string]any{
+//		"issuer": "https://issuer.example", "audience": "orders", "discovery": true,
+//	})
+//	if err != nil { ... }
+//	defer v.Close()
+//	http.Handle("/", meshauth.Middleware(v)(handler))          // or v.Authenticate(r)
+//	// in the handler: p, _ := meshauth.PrincipalFrom(r.Context())
+//
+// A *Validator is safe for concurrent use by many goroutines.
+package meshauth
+
+/*
+#cgo pkg-config: meshauth-static
+#include <stdlib.h>
+#include "meshauth.h"
+*/
+import "C"
+
+import "unsafe"
+
+// Version is the meshauth library version (e.g. "0.1.0").
+func Version() string {
+	return C.GoString(C.meshauth_version())
+}
+
+// HeaderVersion is the version of the C header this package was compiled against.
+const HeaderVersion = C.MESHAUTH_VERSION
+
+// bytesArg returns the (pointer, length) pair of s for a C call that borrows it. The Go memory is
+// pinned by cgo for the duration of the call; s holds no Go pointers.
+func bytesArg(s string) (*C.uint8_t, C.size_t) {
+	return (*C.uint8_t)(unsafe.Pointer(unsafe.StringData(s))), C.size_t(len(s))
+}
+
+// takeString copies an owned C string into Go and releases it with meshauth_string_free.
+func takeString(s *C.char) string {
+	if s == nil {
+		return ""
+	}
+	defer C.meshauth_string_free(s)
+	return C.GoString(s)
+}

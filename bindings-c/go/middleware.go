@@ -1,0 +1,57 @@
+package meshauth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+)
+
+type contextKey struct{}
+
+// PrincipalFrom returns the Principal that Middleware stored in the request context.
+func PrincipalFrom(ctx context.Context) (*Principal, bool) {
+	p, ok := ctx.Value(contextKey{}).(*Principal)
+	return p, ok
+}
+
+// WithPrincipal returns a copy of ctx carrying p (what Middleware does; useful in tests).
+func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, contextKey{}, p)
+}
+
+// Middleware authenticates every request with v. On success the next handler runs with the
+// Principal in the request context (PrincipalFrom). On failure it answers with the error's HTTP
+// status, its exact WWW-Authenticate value (when the code has one) and a JSON body
+// {"error": "<code>", "error_description": "<fixed description of the code>"} — the description
+// is token-independent, so nothing from the request is echoed. Failures without an HTTP status
+// (a bug, a closed validator) answer 500 {"error": "server_error"}.
+func Middleware(v *Validator) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			p, err := v.Authenticate(r)
+			if err != nil {
+				WriteError(w, err)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
+		})
+	}
+}
+
+// WriteError answers an authentication failure as Middleware does.
+func WriteError(w http.ResponseWriter, err error) {
+	status, body := http.StatusInternalServerError, map[string]string{"error": "server_error"}
+	var e *Error
+	if errors.As(err, &e) && e.Status != 0 {
+		status = e.Status
+		body = map[string]string{"error": string(e.Code), "error_description": e.Code.Description()}
+		if e.WWWAuthenticate != "" {
+			w.Header().Set("WWW-Authenticate", e.WWWAuthenticate)
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}

@@ -1,0 +1,110 @@
+package meshauth
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+func TestMiddleware(t *testing.T) {
+	k := newTestKeys(t)
+	v, err := NewValidator(k.config(map[string]any{"cookie_name": "at"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	handler := Middleware(v)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, ok := PrincipalFrom(r.Context())
+		if !ok {
+			t.Error("no Principal in the context")
+		}
+		fmt.Fprintf(w, "hello %s %v", p.Subject, p.Scopes)
+	}))
+	alice := k.mint(t, map[string]any{"sub": "alice", "scope": "orders:read"})
+
+	type answer struct {
+		status      int
+		www, code   string
+		description bool
+	}
+	cases := []struct {
+		name    string
+		headers map[string]string
+		want    answer
+		body    string
+	}{
+		{"bearer", map[string]string{"Authorization": "Bearer " + alice}, answer{status: 200}, "hello alice [orders:read]"},
+		{"cookie", map[string]string{"Cookie": "x=1; at=" + alice}, answer{status: 200}, "hello alice [orders:read]"},
+		{"none", nil, answer{401, "Bearer", "no_credentials", true}, ""},
+		{"empty bearer", map[string]string{"Authorization": "Bearer"},
+			answer{400, `Bearer error="invalid_request", error_description="malformed or ambiguous credentials in the request"`, "invalid_request", true}, ""},
+		{"header and cookie", map[string]string{"Authorization": "Bearer " + alice, "Cookie": "at=" + alice},
+			answer{400, `Bearer error="invalid_request", error_description="malformed or ambiguous credentials in the request"`, "invalid_request", true}, ""},
+		{"expired", map[string]string{"Authorization": "Bearer " + k.mint(t, map[string]any{"sub": "a", "exp": 1000, "iat": 900})},
+			answer{401, `Bearer error="invalid_token", error_description="the access token expired"`, "token_expired", true}, ""},
+		{"garbage", map[string]string{"Authorization": "Bearer abc"},
+			answer{401, `Bearer error="invalid_token", error_description="the access token is malformed"`, "malformed_token", true}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/orders", nil)
+			for n, val := range c.headers {
+				r.Header.Set(n, val)
+			}
+			w := httptest.NewRecorder()
+			handler.ServeHTTP(w, r)
+			if w.Code != c.want.status {
+				t.Fatalf("status %d, want %d (%s)", w.Code, c.want.status, w.Body)
+			}
+			if c.want.status == 200 {
+				if w.Body.String() != c.body {
+					t.Errorf("body %q", w.Body)
+				}
+				return
+			}
+			if got := w.Header().Get("WWW-Authenticate"); got != c.want.www {
+				t.Errorf("WWW-Authenticate %q, want %q", got, c.want.www)
+			}
+			if ct := w.Header().Get("Content-Type"); ct != "application/json" {
+				t.Errorf("Content-Type %q", ct)
+			}
+			var body map[string]string
+			if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+				t.Fatalf("body %q: %v", w.Body, err)
+			}
+			if body["error"] != c.want.code || (c.want.description && body["error_description"] == "") {
+				t.Errorf("body %v", body)
+			}
+		})
+	}
+
+	// Failures without an HTTP status answer 500 without details.
+	v2, _ := NewValidator(k.config(nil))
+	v2.Close()
+	w := httptest.NewRecorder()
+	Middleware(v2)(http.NotFoundHandler()).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	if w.Code != 500 || w.Header().Get("WWW-Authenticate") != "" {
+		t.Errorf("closed validator: %d %v", w.Code, w.Header())
+	}
+}
+
+func TestMiddlewareInsufficientScope(t *testing.T) {
+	k := newTestKeys(t)
+	v, err := NewValidator(k.config(map[string]any{"required_scopes": []string{"orders:write"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	r := httptest.NewRequest("POST", "/orders", nil)
+	r.Header.Set("Authorization", "Bearer "+k.mint(t, map[string]any{"sub": "alice", "scope": "orders:read"}))
+	w := httptest.NewRecorder()
+	Middleware(v)(http.NotFoundHandler()).ServeHTTP(w, r)
+	if w.Code != 403 {
+		t.Fatalf("status %d", w.Code)
+	}
+	if www := w.Header().Get("WWW-Authenticate"); www == "" || !json.Valid(w.Body.Bytes()) {
+		t.Errorf("WWW-Authenticate %q body %s", www, w.Body)
+	}
+}

@@ -1,0 +1,93 @@
+package meshauth
+
+/*
+#include "meshauth.h"
+*/
+import "C"
+
+import (
+	"encoding/json"
+	"slices"
+)
+
+// Principal is the authenticated caller (DESIGN.md §1 step 6).
+type Principal struct {
+	// Subject is `sub`; "" when the token has none.
+	Subject string
+	// Issuer is `iss` (the trusted issuer that accepted the token).
+	Issuer string
+	// Audiences is `aud` as a list.
+	Audiences []string
+	// ExpiresAt is `exp` in whole seconds since the epoch.
+	ExpiresAt int64
+	// IssuedAt is `iat` in whole seconds; nil when absent.
+	IssuedAt *int64
+	// NotBefore is `nbf` in whole seconds; nil when absent.
+	NotBefore *int64
+	// JWTID is `jti`; "" when absent.
+	JWTID string
+	// ClientID is `client_id`, else `azp`; "" when the token names no client.
+	ClientID string
+	// Scopes come from `scope` (space-separated) or `scp` (array).
+	Scopes []string
+	// Roles are the values at the configured roles claim (default `roles`).
+	Roles []string
+	// IsClient is true for a service's own client-credentials token rather than a user's.
+	IsClient bool
+	// Claims is the token's payload exactly as signed (decode it with your own types).
+	Claims json.RawMessage
+	// Token is the raw compact token, for forwarding to first-party services.
+	Token string
+
+	raw []byte
+}
+
+// principalJSON is the core's Principal JSON object.
+type principalJSON struct {
+	Subject   *string         `json:"subject"`
+	Issuer    string          `json:"issuer"`
+	Audiences []string        `json:"audiences"`
+	ExpiresAt int64           `json:"expires_at"`
+	IssuedAt  *int64          `json:"issued_at"`
+	NotBefore *int64          `json:"not_before"`
+	JWTID     *string         `json:"jwt_id"`
+	ClientID  *string         `json:"client_id"`
+	Scopes    []string        `json:"scopes"`
+	Roles     []string        `json:"roles"`
+	IsClient  bool            `json:"is_client"`
+	Claims    json.RawMessage `json:"claims"`
+	Token     string          `json:"token"`
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// takePrincipal converts an owned meshauth_principal into a *Principal and frees it.
+func takePrincipal(p *C.meshauth_principal) (*Principal, error) {
+	defer C.meshauth_principal_free(p)
+	raw := []byte(takeString(C.meshauth_principal_json(p)))
+	var j principalJSON
+	if err := json.Unmarshal(raw, &j); err != nil {
+		return nil, &Error{Code: Panic, Number: 1002, Message: "the library's Principal JSON does not parse: " + err.Error()}
+	}
+	return &Principal{
+		Subject: deref(j.Subject), Issuer: j.Issuer, Audiences: j.Audiences, ExpiresAt: j.ExpiresAt,
+		IssuedAt: j.IssuedAt, NotBefore: j.NotBefore, JWTID: deref(j.JWTID), ClientID: deref(j.ClientID),
+		Scopes: j.Scopes, Roles: j.Roles, IsClient: j.IsClient, Claims: j.Claims, Token: j.Token, raw: raw,
+	}, nil
+}
+
+// HasScope reports whether the Principal carries scope (exact match).
+func (p *Principal) HasScope(scope string) bool {
+	return slices.Contains(p.Scopes, scope)
+}
+
+// JSON returns the Principal as the JSON object every meshauth binding exchanges (absent values
+// are null, `claims` is the payload exactly as signed).
+func (p *Principal) JSON() []byte {
+	return slices.Clone(p.raw)
+}
