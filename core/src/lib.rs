@@ -36,3 +36,8 @@ pub use extract::Request;
 pub use principal::Principal;
 pub use algorithm::Algorithm;
 pub use validator::{now, Validator};
+
+/// The README's Rust examples, compiled by `cargo test`.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
