@@ -77,12 +77,13 @@ c-tests: c-build ## Build and run the C tests under AddressSanitizer (shared and
 	done
 
 .PHONY: c-examples
-c-examples: c-build ## Build and run examples/c (static and shared builds)
+c-examples: c-build ## Build and run examples/c (inline JWKS, fixed clock); build examples/go
 	@mkdir -p $(C_BUILDDIR)
 	$(C_CC) $(C_CFLAGS) $$($(C_PKG) pkg-config --cflags meshauth) $(ROOT)/examples/c/main.c \
 	  -o $(C_BUILDDIR)/example-c $$($(C_PKG) pkg-config --libs meshauth) \
 	  -Wl,-rpath,$$($(C_PKG) pkg-config --variable=libdir meshauth)
 	$(C_BUILDDIR)/example-c
+	cd $(ROOT)/examples/go && $(C_PKG) go build -o $(C_BUILDDIR)/example-go . && $(C_PKG) go vet .
 
 .PHONY: test-c
 test-c: c-build c-header-check ## C ABI: build, header drift check, Rust unit tests, C tests under ASan, examples
@@ -94,11 +95,10 @@ c-issuer:
 	@if [ -z "$(MESHAUTH_ISSUER_BIN)" ]; then $(CARGO) build -q -p meshauth-issuer --bin meshauth-issuer; fi
 
 .PHONY: test-go
-test-go: c-build c-issuer ## Go binding (cgo, static libmeshauth.a): corpus, middleware, remote keys; example build
+test-go: c-build c-issuer ## Go binding (cgo, static libmeshauth.a): corpus, middleware, dev-issuer key source
 	cd $(C_DIR)/go && $(C_PKG) MESHAUTH_ISSUER_BIN=$(C_ISSUER_BIN) MESHAUTH_CORPUS=$(ROOT)/testdata/corpus.json \
 	  go test -count=1 ./...
 	cd $(C_DIR)/go && $(C_PKG) go vet ./...
-	cd $(ROOT)/examples/go && $(C_PKG) go build -o $(C_BUILDDIR)/example-go . && $(C_PKG) go vet ./...
 
 .PHONY: test-java
 test-java: c-build ## Java binding (JNA over libmeshauth.so): JUnit 5 corpus suite; example build
