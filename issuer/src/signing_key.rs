@@ -415,3 +415,93 @@ impl SigningKey {
         UnparsedPublicKey::new(alg, public).verify(message, sig).is_ok()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jws;
+
+    #[test]
+    fn every_algorithm_signs_and_verifies() {
+        let rsa = SigningKey::generate(Algorithm::RS256, "r").unwrap();
+        for alg in Algorithm::ALL {
+            let key = match alg {
+                Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 | Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => {
+                    rsa.with_alg(alg).unwrap()
+                }
+                _ => SigningKey::generate(alg, "k").unwrap(),
+            };
+            assert_eq!(key.alg(), alg);
+            let sig = key.sign(b"message").unwrap();
+            assert!(key.verify(b"message", &sig), "{alg}");
+            assert!(!key.verify(b"messagE", &sig), "{alg}");
+            let expected_len = match alg {
+                Algorithm::ES256 | Algorithm::EdDSA => Some(64),
+                Algorithm::ES384 => Some(96),
+                Algorithm::HS256 => Some(32),
+                _ => Some(256),
+            };
+            assert_eq!(Some(sig.len()), expected_len, "{alg}: raw signature length");
+            assert_eq!(key.public_jwk()["alg"], alg.as_str());
+            assert_eq!(key.public_jwk()["use"], "sig");
+        }
+    }
+
+    #[test]
+    fn pem_round_trip_keeps_the_key() {
+        for alg in [Algorithm::RS256, Algorithm::ES256, Algorithm::ES384, Algorithm::EdDSA] {
+            let key = SigningKey::generate(alg, "a").unwrap();
+            let pem = key.to_pkcs8_pem().unwrap();
+            assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
+            let again = SigningKey::from_pkcs8_pem(alg, "a", &pem).unwrap();
+            assert_eq!(again.public_jwk(), key.public_jwk(), "{alg}");
+            assert!(key.public_key_pem().unwrap().starts_with("-----BEGIN PUBLIC KEY-----\n"));
+            // Deterministic algorithms sign identically after the round trip.
+            if !alg.is_randomized() {
+                assert_eq!(again.sign(b"m").unwrap(), key.sign(b"m").unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn jwk_members_and_default_kid() {
+        let ec = SigningKey::generate(Algorithm::ES256, "").unwrap();
+        let jwk = ec.public_jwk();
+        assert_eq!(jwk["kty"], "EC");
+        assert_eq!(jwk["crv"], "P-256");
+        assert_eq!(crate::b64::decode(jwk["x"].as_str().unwrap()).unwrap().len(), 32);
+        assert_eq!(crate::b64::decode(jwk["y"].as_str().unwrap()).unwrap().len(), 32);
+        assert_eq!(ec.kid(), ec.thumbprint(), "an empty kid becomes the RFC 7638 thumbprint");
+        assert_eq!(ec.kid().len(), 43);
+        let ed = SigningKey::generate(Algorithm::EdDSA, "ed").unwrap().public_jwk();
+        assert_eq!((ed["kty"].as_str(), ed["crv"].as_str(), ed["kid"].as_str()), (Some("OKP"), Some("Ed25519"), Some("ed")));
+        let rsa = SigningKey::generate(Algorithm::PS256, "r").unwrap().public_jwk();
+        assert_eq!((rsa["kty"].as_str(), rsa["e"].as_str()), (Some("RSA"), Some("AQAB")));
+        assert!(rsa.get("d").is_none());
+    }
+
+    #[test]
+    fn raw_jws_signs_exact_bytes() {
+        let key = SigningKey::generate(Algorithm::EdDSA, "ed").unwrap();
+        let header = r#"{"alg":"EdDSA","alg":"EdDSA"}"#;
+        let token = jws::sign_compact(&key, header, "[1,2]").unwrap();
+        let parts: Vec<&str> = token.split('.').collect();
+        assert_eq!(crate::b64::decode(parts[0]).unwrap(), header.as_bytes());
+        assert_eq!(crate::b64::decode(parts[1]).unwrap(), b"[1,2]");
+        let sig = crate::b64::decode(parts[2]).unwrap();
+        assert!(key.verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &sig));
+        let tampered = jws::tamper_signature(&token);
+        assert_ne!(tampered, token);
+        assert_eq!(tampered.len(), token.len());
+    }
+
+    #[test]
+    fn ecdsa_der_signatures_are_the_other_form() {
+        let key = SigningKey::generate(Algorithm::ES256, "e").unwrap();
+        let der = key.sign_der(b"m").unwrap();
+        assert_eq!(der[0], 0x30, "ASN.1 SEQUENCE");
+        assert!(key.verify_der(b"m", &der));
+        assert!(!key.verify(b"m", &der));
+        assert!(SigningKey::generate(Algorithm::EdDSA, "x").unwrap().sign_der(b"m").is_err());
+    }
+}
