@@ -289,7 +289,8 @@ fn route(state: &IssuerState, request: &mut tiny_http::Request, method: &Method,
         "/jwks" => {
             let mut a = Answer::json(200, &state.keyring().jwks());
             a.content_type = "application/jwk-set+json";
-            a.headers.push(("Cache-Control", "max-age=60".to_owned()));
+            // Keys rotate on demand here (`/dev/rotate`): never let an HTTP cache hold them.
+            a.headers.push(("Cache-Control", "no-cache".to_owned()));
             a
         }
         "/token" => {
