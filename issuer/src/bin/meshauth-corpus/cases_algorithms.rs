@@ -42,6 +42,13 @@ fn positive_controls(ctx: &mut Ctx) {
     let token = ctx.sign(&ctx.keys.es256, &header("ES256", None), &claims());
     ctx.ok("pem_es256_valid", "ES256 token verified with a configured SPKI PEM public key (no kid)", pem_config, token);
 
+    let two_pems = format!("{}{}", ctx.keys.es256.public_key_pem().expect("EC"), ctx.keys.rsa.public_key_pem().expect("RSA"));
+    let token = ctx.sign(&ctx.keys.rsa, &header("RS256", None), &claims());
+    ctx.ok("pem_two_keys", "pem holding two public keys (EC then RSA): the RSA one verifies an RS256 token", json!({"issuer": ISS, "audience": AUD, "pem": two_pems}), token);
+    let token = ctx.token(&ctx.ed(), &claims());
+    let jwks_text = ctx.jwks_a().to_string();
+    ctx.ok("jwks_as_text", "the inline JWKS given as JSON text instead of an object", ctx.config_with(json!({"jwks": jwks_text})), token);
+
     let token = ctx.sign(&ctx.rsa(Algorithm::RS256), &header("RS256", None), &claims());
     ctx.ok("no_kid_tries_compatible_keys", "no kid: every key compatible with RS256 is tried", ctx.config(), token);
     let key = ctx.keys.rsa.with_alg(Algorithm::PS256).expect("RSA").with_kid("rsa-any-alg");
@@ -188,6 +195,14 @@ fn issuers(ctx: &mut Ctx) {
     let b_claims = claims_with(json!({"iss": ISS_B, "sub": "bob"}));
     let token = ctx.token(&ctx.rsa_b(), &b_claims);
     ctx.ok("multi_issuer_b", "two trusted issuers: a token of issuer B, verified with B's keys", multi.clone(), token);
+    let mut own_policy = multi.clone();
+    own_policy["issuers"][1]["audience"] = json!("partner-api");
+    let token = ctx.token(&ctx.rsa_b(), &claims_with(json!({"iss": ISS_B, "aud": "partner-api"})));
+    ctx.ok("multi_issuer_own_audience", "issuer B overrides the audience: its tokens name partner-api", own_policy.clone(), token);
+    let token = ctx.token(&ctx.rsa_b(), &b_claims);
+    ctx.fail("multi_issuer_own_audience_refuses_default", "issuer B's own audience replaces the top-level one", own_policy.clone(), token, "invalid_audience");
+    let token = ctx.token(&ctx.rsa(Algorithm::RS256), &claims());
+    ctx.ok("multi_issuer_inherits_audience", "issuer A without its own audience inherits the top-level one", own_policy, token);
     let token = ctx.token(&ctx.rsa_b(), &claims());
     ctx.fail("multi_issuer_kid_of_other_issuer", "claims issuer A but names issuer B's kid: keys are never shared", multi.clone(), token, "key_not_found");
     let token = ctx.sign(&ctx.keys.rsa_b, &header("RS256", None), &claims());
