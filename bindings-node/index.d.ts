@@ -150,7 +150,7 @@ export declare class Principal {
    * The full claims. Integers beyond ±(2^53 − 1) that fit in 64 bits are `BigInt`.
    * Built on each access.
    */
-  get claims(): Record<string, unknown>
+  get claims(): Record<string, any>
   /** The claims as the exact JSON text of the payload. */
   get claimsJson(): string
   /** The raw compact token, for forwarding a user's token to first-party services. */

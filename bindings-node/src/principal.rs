@@ -6,17 +6,20 @@
 //! and the whole claims tree, most of which a service never reads.
 //!
 //! Claims and big integers: `claims` is built from the exact payload JSON on each access (keep it
-//! in a variable rather than reading it repeatedly); integers beyond ±(2^53 − 1) that fit in 64 bits
-//! become `BigInt`, so ids such as `"id": 9007199254740993` stay exact; integers beyond 64 bits
-//! and fractional numbers become `Number`. Object members come out sorted by name. `claimsJson` is
-//! the payload text exactly as signed, for an exact reader of your own.
+//! in a variable rather than reading it repeatedly). When the payload has no integer literal of 16
+//! digits or more (the common case) it is V8's own `JSON.parse` of the payload — every integer
+//! then fits a `Number` exactly, and members keep the token's order. Otherwise the object is built
+//! here so that integers beyond ±(2^53 − 1) that fit in 64 bits become `BigInt` (ids such as
+//! `"id": 9007199254740993` stay exact); integers beyond 64 bits and fractions become `Number`, and
+//! members come out sorted by name. `claimsJson` is the payload text exactly as signed.
 //!
 //! `toJSON()` (used by `JSON.stringify`, loggers and `res.json`) returns a plain object with the
-//! typed fields and the claims — with `Number`s only, as JSON text cannot carry `BigInt` — and
+//! typed fields and the claims as `JSON.parse` reads them (JSON text cannot carry `BigInt`), and
 //! without `token`, so that logging a Principal never writes a usable credential.
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
+use napi::{sys, Env};
 use serde_json::{Map, Value};
 
 /// The authenticated caller. Returned by `Validator` methods; not constructible from JavaScript.
@@ -106,9 +109,15 @@ impl Principal {
 
     /// The full claims. Integers beyond ±(2^53 − 1) that fit in 64 bits are `BigInt`.
     /// Built on each access.
-    #[napi(getter, ts_return_type = "Record<string, unknown>")]
-    pub fn claims(&self) -> Result<Value> {
-        self.claims_value()
+    #[napi(getter, ts_return_type = "Record<string, any>")]
+    pub fn claims<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        let text = self.inner.claims_json();
+        let raw = if has_long_digit_run(text) {
+            unsafe { value_to_js(env.raw(), &self.claims_value()?, 0)? }
+        } else {
+            unsafe { json_parse(env.raw(), text)? }
+        };
+        unsafe { Unknown::from_napi_value(env.raw(), raw) }
     }
 
     /// The claims as the exact JSON text of the payload.
@@ -135,10 +144,8 @@ impl Principal {
         js_name = "toJSON",
         ts_return_type = "PrincipalJSON"
     )]
-    pub fn to_json(&self) -> Result<Value> {
+    pub fn to_json<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
         let p = &self.inner;
-        let mut claims = self.claims_value()?;
-        numbers_only(&mut claims);
         let mut m = Map::new();
         m.insert("subject".into(), p.subject.clone().into());
         m.insert("issuer".into(), p.issuer.clone().into());
@@ -151,25 +158,121 @@ impl Principal {
         m.insert("scopes".into(), p.scopes.clone().into());
         m.insert("roles".into(), p.roles.clone().into());
         m.insert("isClient".into(), p.is_client.into());
-        m.insert("claims".into(), claims);
-        Ok(Value::Object(m))
+        let mut obj = unsafe { Object::from_napi_value(env.raw(), Value::to_napi_value(env.raw(), Value::Object(m))?)? };
+        let claims = unsafe { Unknown::from_napi_value(env.raw(), json_parse(env.raw(), p.claims_json())?)? };
+        obj.set_named_property("claims", claims)?;
+        Ok(obj)
     }
 }
 
-/// Replace integers that JavaScript cannot hold exactly by their nearest `Number`, so that the value
-/// converts without `BigInt` (which `JSON.stringify` refuses).
-fn numbers_only(v: &mut Value) {
-    match v {
-        Value::Number(n) if n.as_f64().is_some() && (n.is_i64() || n.is_u64()) => {
-            let f = n.as_f64().unwrap_or_default();
-            if f.abs() > 9_007_199_254_740_991.0 {
-                if let Some(x) = serde_json::Number::from_f64(f) {
-                    *n = x;
+/// Whether `text` has 16 or more consecutive ASCII digits: the only way a JSON integer can exceed
+/// 2^53 (every integer of at most 15 digits is below 10^15 < 2^53). Digits inside strings can only
+/// cause a false positive, which takes the exact (slower) path.
+fn has_long_digit_run(text: &str) -> bool {
+    let mut run = 0;
+    for b in text.bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run >= 16 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
+/// `JSON.parse(text)` with the engine's own parser.
+unsafe fn json_parse(env: sys::napi_env, text: &str) -> Result<sys::napi_value> {
+    let mut global = std::ptr::null_mut();
+    let mut json = std::ptr::null_mut();
+    let mut parse = std::ptr::null_mut();
+    let mut result = std::ptr::null_mut();
+    unsafe {
+        check_status!(sys::napi_get_global(env, &mut global))?;
+        check_status!(sys::napi_get_named_property(env, global, c"JSON".as_ptr(), &mut json))?;
+        check_status!(sys::napi_get_named_property(env, json, c"parse".as_ptr(), &mut parse))?;
+        let arg = String::to_napi_value(env, text.to_owned())?;
+        check_status!(sys::napi_call_function(env, json, parse, 1, &arg, &mut result))?;
+    }
+    Ok(result)
+}
+
+/// Nesting limit of the exact path (the core's JSON reader already bounds the payload).
+const MAX_DEPTH: u32 = 128;
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// A JSON value as a JavaScript value: integers beyond ±(2^53 − 1) as `BigInt`. Object members
+/// are defined as own data properties (never through a setter: `"__proto__"` stays a plain key,
+/// as with `JSON.parse`).
+unsafe fn value_to_js(env: sys::napi_env, v: &Value, depth: u32) -> Result<sys::napi_value> {
+    if depth > MAX_DEPTH {
+        return Err(Error::new(Status::GenericFailure, "meshauth: claims nested too deeply"));
+    }
+    let mut out = std::ptr::null_mut();
+    unsafe {
+        match v {
+            Value::Null => check_status!(sys::napi_get_null(env, &mut out))?,
+            Value::Bool(b) => check_status!(sys::napi_get_boolean(env, *b, &mut out))?,
+            Value::Number(n) => {
+                if let Some(u) = n.as_u64() {
+                    if u > MAX_SAFE_INTEGER {
+                        check_status!(sys::napi_create_bigint_uint64(env, u, &mut out))?
+                    } else {
+                        check_status!(sys::napi_create_double(env, u as f64, &mut out))?
+                    }
+                } else if let Some(i) = n.as_i64() {
+                    if i.unsigned_abs() > MAX_SAFE_INTEGER {
+                        check_status!(sys::napi_create_bigint_int64(env, i, &mut out))?
+                    } else {
+                        check_status!(sys::napi_create_double(env, i as f64, &mut out))?
+                    }
+                } else {
+                    check_status!(sys::napi_create_double(env, n.as_f64().unwrap_or(f64::NAN), &mut out))?
                 }
             }
+            Value::String(s) => out = String::to_napi_value(env, s.clone())?,
+            Value::Array(items) => {
+                check_status!(sys::napi_create_array_with_length(env, items.len(), &mut out))?;
+                for (i, item) in items.iter().enumerate() {
+                    let element = value_to_js(env, item, depth + 1)?;
+                    check_status!(sys::napi_set_element(env, out, i as u32, element))?;
+                }
+            }
+            Value::Object(members) => {
+                check_status!(sys::napi_create_object(env, &mut out))?;
+                let mut descriptors = Vec::with_capacity(members.len());
+                for (k, item) in members {
+                    descriptors.push(sys::napi_property_descriptor {
+                        utf8name: std::ptr::null(),
+                        name: String::to_napi_value(env, k.clone())?,
+                        method: None,
+                        getter: None,
+                        setter: None,
+                        value: value_to_js(env, item, depth + 1)?,
+                        attributes: sys::PropertyAttributes::writable
+                            | sys::PropertyAttributes::enumerable
+                            | sys::PropertyAttributes::configurable,
+                        data: std::ptr::null_mut(),
+                    });
+                }
+                check_status!(sys::napi_define_properties(env, out, descriptors.len(), descriptors.as_ptr()))?;
+            }
         }
-        Value::Array(a) => a.iter_mut().for_each(numbers_only),
-        Value::Object(o) => o.values_mut().for_each(numbers_only),
-        _ => {}
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_long_digit_run;
+
+    #[test]
+    fn long_digit_runs() {
+        assert!(!has_long_digit_run(r#"{"exp":1767229200,"n":123456789012345}"#));
+        assert!(has_long_digit_run(r#"{"id":9007199254740993}"#));
+        assert!(has_long_digit_run(r#"{"id":1234567890123456}"#));
+        assert!(!has_long_digit_run(r#"{"f":1.5e300}"#));
     }
 }

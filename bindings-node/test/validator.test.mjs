@@ -60,6 +60,18 @@ test('integers beyond 2^53 come back as BigInt; claimsJson is exact; toJSON has 
   assert.equal('token' in json, false)
 })
 
+test('claims: member order, __proto__ stays a plain key on both paths', async () => {
+  const v = new Validator(options())
+  for (const extra of ['', ',"id":9007199254740993']) {
+    const text = JSON.stringify(claims()).replace(/}$/, `,"__proto__":{"polluted":true}${extra}}`)
+    const c = v.validateSync(sign('RS256', text), at).claims
+    assert.equal(Object.getPrototypeOf(c), Object.prototype)
+    assert.equal(c.polluted, undefined)
+    assert.deepEqual(Object.getOwnPropertyDescriptor(c, '__proto__').value, { polluted: true })
+    if (!extra) assert.deepEqual(Object.keys(c), [...Object.keys(claims()), '__proto__'])
+  }
+})
+
 test('failures reject with MeshAuthError: code, status, wwwAuthenticate', async () => {
   const v = new Validator(options())
   const expired = sign('RS256', claims({ exp: NOW - 3600 }))

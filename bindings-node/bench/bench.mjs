@@ -1,0 +1,177 @@
+// meshauth vs the JWT libraries a Node service would otherwise use, on the same tokens, in one run.
+//
+//   make bench-node            (release build of the native module, then this script)
+//
+// Floor: one raw signature verification with node:crypto on a pre-created KeyObject and a
+// pre-split signing input (what any library must at least do). Every row reports µs/op, the
+// ratio to that floor, and the ratio to meshauth (how many times slower than meshauth).
+// Also measured: the cost of the Principal's shape (DESIGN.md §7: build a JS object vs JSON).
+// The machine is shared and noisy: compare ratios within one run, never absolute numbers.
+import crypto from 'node:crypto'
+import { createRequire } from 'node:module'
+import { ALGS, AUDIENCE, ISSUER, claims, jwksFor, keyFor, sign } from '../test/fixtures/keys.mjs'
+
+const require = createRequire(import.meta.url)
+const { Validator } = require('meshauth')
+const jose = require('jose')
+const jsonwebtoken = require('jsonwebtoken')
+const { createVerifier } = require('fast-jwt')
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 150)
+
+/** Median µs/op of `fn` (sync) over ROUNDS rounds of about ROUND_MS each. */
+function timeSync(fn) {
+  for (let i = 0; i < 200; i++) fn()
+  let n = 64
+  for (;;) {
+    const t0 = process.hrtime.bigint()
+    for (let i = 0; i < n; i++) fn()
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6
+    if (ms > ROUND_MS / 4) {
+      n = Math.max(1, Math.round((n * ROUND_MS) / ms))
+      break
+    }
+    n *= 4
+  }
+  const per = []
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = process.hrtime.bigint()
+    for (let i = 0; i < n; i++) fn()
+    per.push(Number(process.hrtime.bigint() - t0) / 1e3 / n)
+  }
+  return per.sort((a, b) => a - b)[per.length >> 1]
+}
+
+/** Same for a function returning a Promise (awaited one after another). */
+async function timeAsync(fn) {
+  for (let i = 0; i < 200; i++) await fn()
+  let n = 64
+  for (;;) {
+    const t0 = process.hrtime.bigint()
+    for (let i = 0; i < n; i++) await fn()
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6
+    if (ms > ROUND_MS / 4) {
+      n = Math.max(1, Math.round((n * ROUND_MS) / ms))
+      break
+    }
+    n *= 4
+  }
+  const per = []
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = process.hrtime.bigint()
+    for (let i = 0; i < n; i++) await fn()
+    per.push(Number(process.hrtime.bigint() - t0) / 1e3 / n)
+  }
+  return per.sort((a, b) => a - b)[per.length >> 1]
+}
+
+const now = Math.floor(Date.now() / 1000)
+const tokenClaims = claims({ iat: now, nbf: now - 10, exp: now + 86400 })
+const jwks = jwksFor()
+const jwkSet = jose.createLocalJWKSet(jwks)
+const meshauth = new Validator({ issuer: ISSUER, audience: AUDIENCE, jwks })
+const joseOpts = (alg) => ({ issuer: ISSUER, audience: AUDIENCE, algorithms: [alg] })
+
+function floorFor(alg, token) {
+  const key = keyFor(alg).publicKey
+  const dot = token.lastIndexOf('.')
+  const data = Buffer.from(token.slice(0, dot))
+  const sig = Buffer.from(token.slice(dot + 1), 'base64url')
+  if (alg === 'RS256') return () => crypto.verify('sha256', data, key, sig)
+  if (alg === 'PS256') {
+    const k = { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }
+    return () => crypto.verify('sha256', data, k, sig)
+  }
+  if (alg === 'ES256') {
+    const k = { key, dsaEncoding: 'ieee-p1363' }
+    return () => crypto.verify('sha256', data, k, sig)
+  }
+  return () => crypto.verify(null, data, key, sig)
+}
+
+function check(ok, what) {
+  if (!ok) throw new Error(`benchmark sanity check failed: ${what}`)
+}
+
+const rows = []
+const shapeRows = []
+for (const alg of ALGS) {
+  const token = sign(alg, tokenClaims)
+  const key = keyFor(alg)
+  const pem = key.publicKey.export({ type: 'spki', format: 'pem' })
+  const importedKey = await jose.importJWK(key.jwk, alg)
+
+  // Every contender must accept the token before it is timed.
+  const floor = floorFor(alg, token)
+  check(floor(), `${alg} floor`)
+  check(meshauth.validateSync(token).subject === 'alice', `${alg} meshauth`)
+  check((await jose.jwtVerify(token, jwkSet, joseOpts(alg))).payload.sub === 'alice', `${alg} jose`)
+  const fastNoCache = createVerifier({ key: pem, algorithms: [alg], allowedIss: ISSUER, allowedAud: AUDIENCE, cache: false })
+  const fastCache = createVerifier({ key: pem, algorithms: [alg], allowedIss: ISSUER, allowedAud: AUDIENCE, cache: true })
+  check(fastNoCache(token).sub === 'alice', `${alg} fast-jwt`)
+  const jwtSupported = alg !== 'EdDSA' // jsonwebtoken 9 has no EdDSA
+  if (jwtSupported) check(jsonwebtoken.verify(token, key.publicKey, { algorithms: [alg], issuer: ISSUER, audience: AUDIENCE }).sub === 'alice', `${alg} jsonwebtoken`)
+
+  const r = { alg, results: [] }
+  const add = (name, us) => r.results.push({ name, us })
+  add('floor: crypto.verify (KeyObject)', timeSync(floor))
+  add('meshauth validateSync', timeSync(() => meshauth.validateSync(token)))
+  add('meshauth await validate', await timeAsync(() => meshauth.validate(token)))
+  add('jose jwtVerify + createLocalJWKSet', await timeAsync(() => jose.jwtVerify(token, jwkSet, joseOpts(alg))))
+  add('jose jwtVerify + imported key', await timeAsync(() => jose.jwtVerify(token, importedKey, joseOpts(alg))))
+  if (jwtSupported) {
+    add('jsonwebtoken verify (KeyObject)', timeSync(() => jsonwebtoken.verify(token, key.publicKey, { algorithms: [alg], issuer: ISSUER, audience: AUDIENCE })))
+  } else add('jsonwebtoken verify (KeyObject)', null)
+  add('fast-jwt (no cache)', timeSync(() => fastNoCache(token)))
+  add('fast-jwt (cache, repeated token)', timeSync(() => fastCache(token)))
+  rows.push(r)
+
+  if (alg === 'RS256') {
+    // The Principal's shape: the lazy class wrap (what validate returns) vs building JS objects.
+    const p = meshauth.validateSync(token)
+    const headers = {
+      host: 'orders.internal',
+      'user-agent': 'curl/8.5.0',
+      accept: '*/*',
+      'accept-encoding': 'gzip, deflate, br',
+      'content-type': 'application/json',
+      'x-request-id': '0b8f5a5e-7bd6-4c77-9f0e-6f2c1b0c1f55',
+      'x-forwarded-for': '10.0.0.1',
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      authorization: `Bearer ${token}`,
+    }
+    const raw = Object.entries(headers).flat()
+    shapeRows.push(
+      ['validateSync → Principal (class wrap, fields read lazily)', timeSync(() => meshauth.validateSync(token))],
+      ['  + read subject, scopes, clientId', timeSync(() => { const q = meshauth.validateSync(token); return q.subject + q.scopes.length + q.clientId })],
+      ['  + p.toJSON() (every field + claims built as JS objects in Rust)', timeSync(() => meshauth.validateSync(token).toJSON())],
+      ['  + p.claims (claims object built in Rust, BigInt-aware)', timeSync(() => meshauth.validateSync(token).claims)],
+      ['  + JSON.parse(p.claimsJson)', timeSync(() => JSON.parse(meshauth.validateSync(token).claimsJson))],
+      ['p.claims alone (10 claims)', timeSync(() => p.claims)],
+      ['JSON.parse(p.claimsJson) alone', timeSync(() => JSON.parse(p.claimsJson))],
+      ['p.toJSON() alone', timeSync(() => p.toJSON())],
+      ['authenticateSync({ headers: req.headers }) (9 headers)', timeSync(() => meshauth.authenticateSync({ headers }))],
+      ['authenticateSync({ headers: req.rawHeaders }) (9 headers)', timeSync(() => meshauth.authenticateSync({ headers: raw }))],
+    )
+  }
+}
+
+const fmt = (x, d = 2) => (x == null ? 'n/a' : x.toFixed(d))
+console.log(`meshauth Node benchmark — node ${process.version}, ${process.platform}/${process.arch}, median of ${ROUNDS} rounds`)
+console.log('µs/op; ×floor = time / raw crypto.verify; ×meshauth = time / meshauth validateSync (>1: slower than meshauth)\n')
+console.log(`| alg | implementation | µs/op | ×floor | ×meshauth |`)
+console.log(`|---|---|---:|---:|---:|`)
+for (const r of rows) {
+  const floor = r.results[0].us
+  const mesh = r.results[1].us
+  for (const { name, us } of r.results) {
+    console.log(`| ${r.alg} | ${name} | ${fmt(us)} | ${us == null ? 'n/a' : fmt(us / floor)} | ${us == null ? 'n/a' : fmt(us / mesh)} |`)
+  }
+}
+console.log('\nmeshauth overhead over the floor (validateSync − crypto.verify), µs:')
+for (const r of rows) console.log(`  ${r.alg}: ${fmt(r.results[1].us - r.results[0].us)}`)
+console.log('\nPrincipal shape and request conversion (RS256), µs/op:')
+console.log('| what | µs/op |')
+console.log('|---|---:|')
+for (const [name, us] of shapeRows) console.log(`| ${name} | ${fmt(us)} |`)
