@@ -76,6 +76,15 @@ fn json_eq_exact(a: &str, b: &str) -> bool {
 /// Run one case; `Err` describes the disagreement.
 fn run(case: &Case) -> Result<(), String> {
     let built = Config::from_value(case.config.clone()).and_then(Validator::new);
+    let expect = &case.expect;
+    // An invalid configuration must be refused when the validator is built, never later.
+    match (&built, expect.code.as_deref()) {
+        (Ok(_), Some("invalid_config")) => return Err("expected the configuration to be refused at construction".into()),
+        (Err(e), code) if code != Some("invalid_config") => {
+            return Err(format!("the configuration was refused: {} ({})", e.code(), e.message()))
+        }
+        _ => {}
+    }
     let outcome = match built {
         Err(e) => Err(e),
         Ok(validator) => match (&case.token, &case.request) {
@@ -87,7 +96,6 @@ fn run(case: &Case) -> Result<(), String> {
             _ => return Err("a case needs exactly one of token / request".into()),
         },
     };
-    let expect = &case.expect;
     match (outcome, expect.ok) {
         (Ok(principal), true) => {
             let got: Value = serde_json::from_str(&principal.to_json()).map_err(|e| format!("to_json: {e}"))?;
@@ -96,6 +104,11 @@ fn run(case: &Case) -> Result<(), String> {
                 let have = got.get(field).unwrap_or(&Value::Null);
                 if have != want {
                     diffs.push(format!("{field}: expected {want}, got {have}"));
+                }
+            }
+            if let Some(token) = &case.token {
+                if &principal.token != token {
+                    diffs.push("token: the Principal does not carry the validated token".to_owned());
                 }
             }
             if let Some(claims) = &expect.claims {
