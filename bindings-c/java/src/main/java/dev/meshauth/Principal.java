@@ -1,0 +1,95 @@
+package dev.meshauth;
+
+import java.util.List;
+import java.util.Map;
+
+/** The authenticated caller (DESIGN.md section 1 step 6). Immutable. */
+public final class Principal {
+    private final String subject;
+    private final String issuer;
+    private final List<String> audiences;
+    private final long expiresAt;
+    private final Long issuedAt;
+    private final Long notBefore;
+    private final String jwtId;
+    private final String clientId;
+    private final List<String> scopes;
+    private final List<String> roles;
+    private final boolean isClient;
+    private final String claimsJson;
+    private final String token;
+    private final String json;
+
+    Principal(String json, String claimsJson) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) Json.parse(json);
+        this.json = json;
+        this.subject = (String) m.get("subject");
+        this.issuer = (String) m.get("issuer");
+        this.audiences = Json.strings(m.get("audiences"));
+        this.expiresAt = ((Number) m.get("expires_at")).longValue();
+        this.issuedAt = m.get("issued_at") == null ? null : ((Number) m.get("issued_at")).longValue();
+        this.notBefore = m.get("not_before") == null ? null : ((Number) m.get("not_before")).longValue();
+        this.jwtId = (String) m.get("jwt_id");
+        this.clientId = (String) m.get("client_id");
+        this.scopes = Json.strings(m.get("scopes"));
+        this.roles = Json.strings(m.get("roles"));
+        this.isClient = Boolean.TRUE.equals(m.get("is_client"));
+        this.claimsJson = claimsJson;
+        this.token = (String) m.get("token");
+    }
+
+    /** {@code sub}, or null. */
+    public String subject() { return subject; }
+
+    /** {@code iss}. */
+    public String issuer() { return issuer; }
+
+    /** {@code aud} as a list. */
+    public List<String> audiences() { return audiences; }
+
+    /** {@code exp}, whole seconds since the epoch. */
+    public long expiresAt() { return expiresAt; }
+
+    /** {@code iat}, whole seconds, or null. */
+    public Long issuedAt() { return issuedAt; }
+
+    /** {@code nbf}, whole seconds, or null. */
+    public Long notBefore() { return notBefore; }
+
+    /** {@code jti}, or null. */
+    public String jwtId() { return jwtId; }
+
+    /** {@code client_id}, else {@code azp}, or null. */
+    public String clientId() { return clientId; }
+
+    /** {@code scope} (space-separated) or {@code scp} (array). */
+    public List<String> scopes() { return scopes; }
+
+    /** Values at the configured roles claim. */
+    public List<String> roles() { return roles; }
+
+    /** True for a service's own client-credentials token rather than a user's. */
+    public boolean isClient() { return isClient; }
+
+    /** The token's payload exactly as signed (JSON text). */
+    public String claimsJson() { return claimsJson; }
+
+    /** The claims parsed (integers exact as BigInteger). */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> claims() { return (Map<String, Object>) Json.parse(claimsJson); }
+
+    /** The raw compact token, for forwarding to first-party services. */
+    public String token() { return token; }
+
+    /** Whether the Principal carries {@code scope}. */
+    public boolean hasScope(String scope) { return scopes.contains(scope); }
+
+    /** The Principal as the JSON object every meshauth binding exchanges. */
+    public String toJson() { return json; }
+
+    @Override
+    public String toString() {
+        return "Principal{subject=" + subject + ", issuer=" + issuer + ", clientId=" + clientId + ", scopes=" + scopes + "}";
+    }
+}
