@@ -55,8 +55,7 @@ fn json_eq_exact(a: &str, b: &str) -> bool {
             ) else {
                 return false;
             };
-            x.len() == y.len()
-                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq_exact(v.get(), w.get())))
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq_exact(v.get(), w.get())))
         }
         (Some(b'['), Some(b'[')) => {
             let (Ok(x), Ok(y)) =
@@ -79,7 +78,9 @@ fn run(case: &Case) -> Result<(), String> {
     let expect = &case.expect;
     // An invalid configuration must be refused when the validator is built, never later.
     match (&built, expect.code.as_deref()) {
-        (Ok(_), Some("invalid_config")) => return Err("expected the configuration to be refused at construction".into()),
+        (Ok(_), Some("invalid_config")) => {
+            return Err("expected the configuration to be refused at construction".into())
+        }
         (Err(e), code) if code != Some("invalid_config") => {
             return Err(format!("the configuration was refused: {} ({})", e.code(), e.message()))
         }
@@ -184,7 +185,10 @@ fn corpus() {
 
 #[test]
 fn exact_json_comparison() {
-    assert!(json_eq_exact(r#"{"a":12345678901234567890123,"b":[1,"x"]}"#, r#"{ "b": [1, "x"], "a": 12345678901234567890123 }"#));
+    assert!(json_eq_exact(
+        r#"{"a":12345678901234567890123,"b":[1,"x"]}"#,
+        r#"{ "b": [1, "x"], "a": 12345678901234567890123 }"#
+    ));
     assert!(!json_eq_exact(r#"{"a":12345678901234567890123}"#, r#"{"a":12345678901234567890124}"#));
     assert!(!json_eq_exact(r#"{"a":1}"#, r#"{"a":1,"b":2}"#));
     assert!(json_eq_exact(r#""\u00fc""#, "\"ü\""));

@@ -63,8 +63,13 @@ impl Keyring {
 
     /// The published JWK Set: current keys first, then the previous generation's.
     pub fn jwks(&self) -> Value {
-        let keys: Vec<Value> =
-            self.current.keys.iter().chain(self.previous.iter().flat_map(|g| g.keys.iter())).map(SigningKey::public_jwk).collect();
+        let keys: Vec<Value> = self
+            .current
+            .keys
+            .iter()
+            .chain(self.previous.iter().flat_map(|g| g.keys.iter()))
+            .map(SigningKey::public_jwk)
+            .collect();
         json!({ "keys": keys })
     }
 

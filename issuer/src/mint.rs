@@ -50,7 +50,9 @@ pub fn mint(state: &IssuerState, req: &MintRequest) -> Result<String, OAuthError
     let tamper = match req.tamper.as_deref() {
         None => false,
         Some("signature") => true,
-        Some(other) => return Err(OAuthError::invalid_request(format!("tamper {other:?}: only \"signature\" is known"))),
+        Some(other) => {
+            return Err(OAuthError::invalid_request(format!("tamper {other:?}: only \"signature\" is known")))
+        }
     };
     let key = state.keyring().signing_key(alg).cloned().expect("a key per issuer algorithm");
 

@@ -67,10 +67,7 @@ impl Algorithm {
 
     /// Whether signatures with this algorithm are randomised (PSS salt, ECDSA nonce).
     pub fn is_randomized(self) -> bool {
-        matches!(
-            self,
-            Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 | Algorithm::ES256 | Algorithm::ES384
-        )
+        matches!(self, Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 | Algorithm::ES256 | Algorithm::ES384)
     }
 
     fn rsa_encoding(self) -> Option<&'static RsaSignatureEncoding> {
@@ -426,9 +423,12 @@ mod tests {
         let rsa = SigningKey::generate(Algorithm::RS256, "r").unwrap();
         for alg in Algorithm::ALL {
             let key = match alg {
-                Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 | Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => {
-                    rsa.with_alg(alg).unwrap()
-                }
+                Algorithm::RS256
+                | Algorithm::RS384
+                | Algorithm::RS512
+                | Algorithm::PS256
+                | Algorithm::PS384
+                | Algorithm::PS512 => rsa.with_alg(alg).unwrap(),
                 _ => SigningKey::generate(alg, "k").unwrap(),
             };
             assert_eq!(key.alg(), alg);
@@ -474,7 +474,10 @@ mod tests {
         assert_eq!(ec.kid(), ec.thumbprint(), "an empty kid becomes the RFC 7638 thumbprint");
         assert_eq!(ec.kid().len(), 43);
         let ed = SigningKey::generate(Algorithm::EdDSA, "ed").unwrap().public_jwk();
-        assert_eq!((ed["kty"].as_str(), ed["crv"].as_str(), ed["kid"].as_str()), (Some("OKP"), Some("Ed25519"), Some("ed")));
+        assert_eq!(
+            (ed["kty"].as_str(), ed["crv"].as_str(), ed["kid"].as_str()),
+            (Some("OKP"), Some("Ed25519"), Some("ed"))
+        );
         let rsa = SigningKey::generate(Algorithm::PS256, "r").unwrap().public_jwk();
         assert_eq!((rsa["kty"].as_str(), rsa["e"].as_str()), (Some("RSA"), Some("AQAB")));
         assert!(rsa.get("d").is_none());

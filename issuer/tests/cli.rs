@@ -40,6 +40,7 @@ fn refuses_bad_arguments() {
     let out = Command::new(env!("CARGO_BIN_EXE_meshauth-issuer")).args(["--port", "nope"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
-    let out = Command::new(env!("CARGO_BIN_EXE_meshauth-issuer")).args(["--clients", "/nonexistent.json"]).output().unwrap();
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_meshauth-issuer")).args(["--clients", "/nonexistent.json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }

@@ -31,11 +31,8 @@ impl Reply {
 
 fn reply(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
     let mut resp = result.expect("HTTP exchange");
-    let headers = resp
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
-        .collect();
+    let headers =
+        resp.headers().iter().map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or("").to_owned())).collect();
     let status = resp.status().as_u16();
     let body = resp.body_mut().read_to_string().expect("body");
     Reply { status, headers, body }
@@ -129,7 +126,8 @@ fn discovery_documents() {
 #[test]
 fn configured_issuer_identifier() {
     let issuer =
-        Issuer::start(IssuerOptions { issuer: Some("https://auth.example".into()), ..IssuerOptions::default() }).unwrap();
+        Issuer::start(IssuerOptions { issuer: Some("https://auth.example".into()), ..IssuerOptions::default() })
+            .unwrap();
     assert_eq!(issuer.issuer(), "https://auth.example");
     let doc = get(&format!("{}/.well-known/openid-configuration", issuer.url())).json();
     assert_eq!(doc["issuer"], "https://auth.example");
@@ -170,7 +168,11 @@ fn jwks_has_three_keys() {
 #[test]
 fn client_credentials_with_basic_auth() {
     let issuer = start();
-    let r = token(&issuer, Some(("orders", "orders-dev-secret")), &[("grant_type", "client_credentials"), ("audience", "inventory"), ("scope", "inventory:read")]);
+    let r = token(
+        &issuer,
+        Some(("orders", "orders-dev-secret")),
+        &[("grant_type", "client_credentials"), ("audience", "inventory"), ("scope", "inventory:read")],
+    );
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.header("cache-control"), Some("no-store"));
     let body = r.json();
@@ -221,7 +223,11 @@ fn client_authentication_errors() {
     assert_eq!((r.status, r.json()["error"].as_str()), (401, Some("invalid_client")), "wrong post secret");
     let r = token(&issuer, None, &[cc]);
     assert_eq!((r.status, r.json()["error"].as_str()), (401, Some("invalid_client")), "no credentials");
-    let r = token(&issuer, Some(("orders", "orders-dev-secret")), &[cc, ("client_id", "orders"), ("client_secret", "orders-dev-secret")]);
+    let r = token(
+        &issuer,
+        Some(("orders", "orders-dev-secret")),
+        &[cc, ("client_id", "orders"), ("client_secret", "orders-dev-secret")],
+    );
     assert_eq!((r.status, r.json()["error"].as_str()), (400, Some("invalid_request")), "two methods at once");
 }
 
@@ -232,11 +238,20 @@ fn grant_errors() {
     let cc = ("grant_type", "client_credentials");
     let code = |r: Reply| (r.status, r.json()["error"].as_str().unwrap().to_owned());
     assert_eq!(code(token(&issuer, orders, &[cc, ("audience", "partner-api")])), (400, "invalid_target".into()));
-    assert_eq!(code(token(&issuer, orders, &[cc, ("scope", "inventory:read billing:read")])), (400, "invalid_scope".into()));
+    assert_eq!(
+        code(token(&issuer, orders, &[cc, ("scope", "inventory:read billing:read")])),
+        (400, "invalid_scope".into())
+    );
     assert_eq!(code(token(&issuer, orders, &[("grant_type", "password")])), (400, "unsupported_grant_type".into()));
     assert_eq!(code(token(&issuer, orders, &[])), (400, "invalid_request".into()));
     assert_eq!(code(token(&issuer, orders, &[cc, ("scope", "a"), ("scope", "b")])), (400, "invalid_request".into()));
-    let r = reply(agent().post(issuer.token_url()).header("Authorization", basic("orders", "orders-dev-secret")).content_type("application/json").send("{}"));
+    let r = reply(
+        agent()
+            .post(issuer.token_url())
+            .header("Authorization", basic("orders", "orders-dev-secret"))
+            .content_type("application/json")
+            .send("{}"),
+    );
     assert_eq!(code(r), (400, "invalid_request".into()), "JSON body");
 
     let partner = token(&issuer, Some(("third-party-partner", "partner-dev-secret")), &[cc]);
@@ -252,7 +267,8 @@ fn clients_from_a_registry() {
                       {"client_id":"no-cc","client_secret":"s","audiences":["x"],"grants":[]}]}"#,
     )
     .unwrap();
-    let issuer = Issuer::start(IssuerOptions { clients: registry, token_ttl_s: 42, ..IssuerOptions::default() }).unwrap();
+    let issuer =
+        Issuer::start(IssuerOptions { clients: registry, token_ttl_s: 42, ..IssuerOptions::default() }).unwrap();
     // RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding.
     let r = token(&issuer, Some(("svc+a", "p%40ss%3Aword")), &[("grant_type", "client_credentials")]);
     assert_eq!(r.status, 200, "{}", r.body);
@@ -293,7 +309,10 @@ fn minted_tokens_verify_against_the_jwks() {
     let t = r.json()["token"].as_str().unwrap().to_owned();
     let (header, claims, _, _) = segments(&t);
     assert_eq!(header, json!({"alg": "RS256", "cty": "x", "kid": "forced"}));
-    assert_eq!((claims["iss"].as_str(), claims["exp"].as_i64(), claims["iat"].as_i64()), (Some("https://other.example"), Some(5), Some(1)));
+    assert_eq!(
+        (claims["iss"].as_str(), claims["exp"].as_i64(), claims["iat"].as_i64()),
+        (Some("https://other.example"), Some(5), Some(1))
+    );
 
     let r = post_json(&format!("{}/dev/mint", issuer.url()), &json!({"claims": {"sub": "x"}, "tamper": "signature"}));
     let forged = r.json()["token"].as_str().unwrap().to_owned();
@@ -314,7 +333,8 @@ fn rotation_changes_the_signing_key_and_retire_drops_old_keys() {
     let url = issuer.url().to_owned();
     let old_token = issuer.mint(&MintRequest::new(json!({"sub": "alice"}))).unwrap();
     let old_kid = segments(&old_token).0["kid"].as_str().unwrap().to_owned();
-    let old_kids: Vec<Value> = get(&issuer.jwks_url()).json()["keys"].as_array().unwrap().iter().map(|k| k["kid"].clone()).collect();
+    let old_kids: Vec<Value> =
+        get(&issuer.jwks_url()).json()["keys"].as_array().unwrap().iter().map(|k| k["kid"].clone()).collect();
 
     let r = post_json(&format!("{url}/dev/rotate"), &json!({}));
     assert_eq!(r.status, 200, "{}", r.body);

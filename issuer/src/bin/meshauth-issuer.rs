@@ -23,7 +23,8 @@ fn parse_args() -> Result<IssuerOptions, String> {
             println!("{USAGE}");
             std::process::exit(0);
         }
-        let mut value = || inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
+        let mut value =
+            || inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
         match name.as_str() {
             "--host" => options.host = value()?,
             "--port" => options.port = value()?.parse().map_err(|_| "--port must be a number 0-65535".to_owned())?,

@@ -40,7 +40,10 @@ pub fn grant(client: &Client, form: &Form) -> Result<Grant, OAuthError> {
         }
     };
     if audiences.is_empty() {
-        return Err(OAuthError::new("invalid_target", format!("client {:?} has no registered audience", client.client_id)));
+        return Err(OAuthError::new(
+            "invalid_target",
+            format!("client {:?} has no registered audience", client.client_id),
+        ));
     }
     Ok(Grant { subject: client.client_id.clone(), client_id: client.client_id.clone(), audiences, scopes })
 }

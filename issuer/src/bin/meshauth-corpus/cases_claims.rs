@@ -51,10 +51,22 @@ fn types(ctx: &mut Ctx) {
     // Order: a wrong type is reported before a missing claim, an issuer or audience problem.
     let c = claims_with(json!({"exp": null, "sub": 5}));
     let token = rs256(ctx, &c);
-    ctx.fail("claim_type_before_missing_exp", "exp missing and sub a number: the type error answers", cfg.clone(), token, "invalid_claim");
+    ctx.fail(
+        "claim_type_before_missing_exp",
+        "exp missing and sub a number: the type error answers",
+        cfg.clone(),
+        token,
+        "invalid_claim",
+    );
     let c = claims_with(json!({"aud": "billing", "iat": "now", "exp": NOW - 7200}));
     let token = rs256(ctx, &c);
-    ctx.fail("claim_type_before_expiry_and_audience", "expired, wrong aud and iat a string: the type error answers", cfg, token, "invalid_claim");
+    ctx.fail(
+        "claim_type_before_expiry_and_audience",
+        "expired, wrong aud and iat a string: the type error answers",
+        cfg,
+        token,
+        "invalid_claim",
+    );
 }
 
 fn required(ctx: &mut Ctx) {
@@ -77,9 +89,21 @@ fn required(ctx: &mut Ctx) {
         token,
     );
     let token = rs256(ctx, &claims_with(json!({"exp": null, "aud": "billing"})));
-    ctx.fail("missing_exp_before_audience", "no exp and a wrong aud: missing_claim answers first", cfg.clone(), token, "missing_claim");
+    ctx.fail(
+        "missing_exp_before_audience",
+        "no exp and a wrong aud: missing_claim answers first",
+        cfg.clone(),
+        token,
+        "missing_claim",
+    );
     let token = rs256(ctx, &claims_with(json!({"exp": null, "iss": "https://evil.example"})));
-    ctx.fail("missing_exp_before_issuer", "no exp and a wrong iss: missing_claim answers first", cfg, token, "missing_claim");
+    ctx.fail(
+        "missing_exp_before_issuer",
+        "no exp and a wrong iss: missing_claim answers first",
+        cfg,
+        token,
+        "missing_claim",
+    );
 }
 
 fn times(ctx: &mut Ctx) {
@@ -88,15 +112,37 @@ fn times(ctx: &mut Ctx) {
     let token = rs256(ctx, &expired(json!(NOW - 3600)));
     ctx.fail("exp_past", "exp an hour ago", cfg.clone(), token, "token_expired");
     let token = rs256(ctx, &expired(json!(NOW - 60)));
-    ctx.fail("exp_at_leeway_boundary", "exp exactly now - leeway (60 s): expired (exp <= now - leeway)", cfg.clone(), token, "token_expired");
+    ctx.fail(
+        "exp_at_leeway_boundary",
+        "exp exactly now - leeway (60 s): expired (exp <= now - leeway)",
+        cfg.clone(),
+        token,
+        "token_expired",
+    );
     let token = rs256(ctx, &expired(json!(NOW - 59)));
     ctx.ok("exp_within_leeway", "exp 59 s ago, inside the 60 s leeway: accepted", cfg.clone(), token);
     let token = rs256(ctx, &expired(json!(NOW)));
-    ctx.fail("exp_now_with_zero_leeway", "leeway_s 0 and exp == now: expired", ctx.config_with(json!({"leeway_s": 0})), token, "token_expired");
+    ctx.fail(
+        "exp_now_with_zero_leeway",
+        "leeway_s 0 and exp == now: expired",
+        ctx.config_with(json!({"leeway_s": 0})),
+        token,
+        "token_expired",
+    );
     let token = rs256(ctx, &expired(json!(NOW + 1)));
-    ctx.ok("exp_next_second_zero_leeway", "leeway_s 0 and exp == now + 1: accepted", ctx.config_with(json!({"leeway_s": 0})), token);
+    ctx.ok(
+        "exp_next_second_zero_leeway",
+        "leeway_s 0 and exp == now + 1: accepted",
+        ctx.config_with(json!({"leeway_s": 0})),
+        token,
+    );
     let token = rs256(ctx, &expired(json!(NOW - 300)));
-    ctx.ok("exp_within_custom_leeway", "leeway_s 600 and exp 5 minutes ago: accepted", ctx.config_with(json!({"leeway_s": 600})), token);
+    ctx.ok(
+        "exp_within_custom_leeway",
+        "leeway_s 600 and exp 5 minutes ago: accepted",
+        ctx.config_with(json!({"leeway_s": 600})),
+        token,
+    );
     let token = rs256(ctx, &claims_with(json!({"exp": (NOW + 3600) as f64 + 0.5})));
     ctx.ok("exp_fractional", "fractional exp: expires_at is its floor", cfg.clone(), token);
     let token = rs256(ctx, &claims_with(json!({"exp": (NOW - 60) as f64 + 0.25})));
@@ -108,7 +154,16 @@ fn times(ctx: &mut Ctx) {
     );
     ctx.ok("exp_huge", "exp 1e300: far future, no overflow (expires_at not compared)", cfg.clone(), t);
     let token = rs256(ctx, &claims());
-    ctx.push(Case::token("clock_later_now", "the case's own clock: now = exp + 61 makes a fresh token expired", cfg.clone(), token, Expect::error("token_expired")).at(NOW + 3600 + 61));
+    ctx.push(
+        Case::token(
+            "clock_later_now",
+            "the case's own clock: now = exp + 61 makes a fresh token expired",
+            cfg.clone(),
+            token,
+            Expect::error("token_expired"),
+        )
+        .at(NOW + 3600 + 61),
+    );
     let token = rs256(ctx, &claims_with(json!({"exp": -1})));
     ctx.fail("exp_negative", "exp -1 (1969): expired", cfg.clone(), token, "token_expired");
 
@@ -119,19 +174,48 @@ fn times(ctx: &mut Ctx) {
     let token = rs256(ctx, &claims_with(json!({"nbf": NOW - 10})));
     ctx.ok("nbf_past", "nbf in the past: not_before reported", cfg.clone(), token);
     let token = rs256(ctx, &claims_with(json!({"iat": NOW + 3000})));
-    ctx.ok("iat_future_without_max_age", "iat in the future is not checked without max_token_age_s", cfg.clone(), token);
+    ctx.ok(
+        "iat_future_without_max_age",
+        "iat in the future is not checked without max_token_age_s",
+        cfg.clone(),
+        token,
+    );
 
     // Order: typ before exp; exp before nbf; exp before aud.
     let mut h = header("RS256", Some("rs256"));
     h["typ"] = json!("dpop+jwt");
     let token = ctx.sign(&ctx.rsa(Algorithm::RS256), &h, &expired(json!(NOW - 3600)));
-    ctx.fail("typ_checked_before_exp", "expired and typ dpop+jwt: invalid_token_type answers first", cfg.clone(), token, "invalid_token_type");
+    ctx.fail(
+        "typ_checked_before_exp",
+        "expired and typ dpop+jwt: invalid_token_type answers first",
+        cfg.clone(),
+        token,
+        "invalid_token_type",
+    );
     let token = rs256(ctx, &claims_with(json!({"iss": "https://evil.example", "exp": NOW - 3600})));
-    ctx.fail("issuer_checked_before_exp", "expired and a wrong iss: invalid_issuer answers first", cfg.clone(), token, "invalid_issuer");
+    ctx.fail(
+        "issuer_checked_before_exp",
+        "expired and a wrong iss: invalid_issuer answers first",
+        cfg.clone(),
+        token,
+        "invalid_issuer",
+    );
     let token = rs256(ctx, &claims_with(json!({"exp": NOW - 3600, "nbf": NOW + 3600})));
-    ctx.fail("exp_checked_before_nbf", "expired and not yet valid: token_expired answers first", cfg.clone(), token, "token_expired");
+    ctx.fail(
+        "exp_checked_before_nbf",
+        "expired and not yet valid: token_expired answers first",
+        cfg.clone(),
+        token,
+        "token_expired",
+    );
     let token = rs256(ctx, &claims_with(json!({"exp": NOW - 3600, "aud": "billing"})));
-    ctx.fail("exp_checked_before_audience", "expired and a wrong aud: token_expired answers first", cfg, token, "token_expired");
+    ctx.fail(
+        "exp_checked_before_audience",
+        "expired and a wrong aud: token_expired answers first",
+        cfg,
+        token,
+        "token_expired",
+    );
 }
 
 fn max_age(ctx: &mut Ctx) {
@@ -147,7 +231,13 @@ fn max_age(ctx: &mut Ctx) {
     let token = rs256(ctx, &claims_with(json!({"iat": null})));
     ctx.fail("max_age_iat_missing", "max_token_age_s requires iat", cfg.clone(), token, "missing_claim");
     let token = rs256(ctx, &claims_with(json!({"iat": NOW + 120})));
-    ctx.fail("max_age_iat_future", "iat 2 minutes ahead under max_token_age_s", cfg.clone(), token, "token_not_yet_valid");
+    ctx.fail(
+        "max_age_iat_future",
+        "iat 2 minutes ahead under max_token_age_s",
+        cfg.clone(),
+        token,
+        "token_not_yet_valid",
+    );
     let token = rs256(ctx, &claims_with(json!({"iat": NOW + 60})));
     ctx.ok("max_age_iat_future_within_leeway", "iat exactly now + leeway under max_token_age_s: accepted", cfg, token);
 }
