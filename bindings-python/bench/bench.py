@@ -205,6 +205,31 @@ def contenders(keys: Keys, server: JwksServer, alg: str, token: str) -> List[Tup
     return out
 
 
+def thread_scaling(keys: Keys, server: JwksServer, calls: int = 4000) -> Tuple[float, float]:
+    """Throughput of `validate` (RS256) with 1 thread and with 2 threads (calls/s each)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    token = make_token(keys, "RS256")
+    validator = meshauth.Validator(issuer=ISSUER, audience=AUDIENCE, jwks_url=server.url)
+    validator.refresh()
+
+    def work(n: int) -> None:
+        for _ in range(n):
+            validator.validate(token)
+
+    work(100)
+    rates = []
+    for threads in (1, 2):
+        best = 0.0
+        for _ in range(3):
+            with ThreadPoolExecutor(threads) as pool:
+                t0 = time.perf_counter()
+                list(pool.map(work, [calls // threads] * threads))
+                best = max(best, calls / (time.perf_counter() - t0))
+        rates.append(best)
+    return rates[0], rates[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=0.3, help="time per repeat and contender")
@@ -221,6 +246,7 @@ def main() -> None:
             results[alg] = {}
             for name, fn in contenders(keys, server, alg, token):
                 results[alg][name] = None if fn is None else measure(fn, args.seconds, args.repeats)
+        one, two = thread_scaling(keys, server)
     finally:
         server.close()
 
@@ -238,6 +264,7 @@ def main() -> None:
                 continue
             print(f"  {name:<{width}}  {us:9.2f}  {us / floor:7.2f}  {us / mesh:9.2f}")
         print(f"  meshauth validate overhead over the floor: {mesh - floor:+.2f} µs\n")
+    print(f"threads (RS256 validate, GIL released): 1 thread {one:,.0f}/s, 2 threads {two:,.0f}/s, scaling x{two / one:.2f}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=2)
