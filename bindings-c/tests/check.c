@@ -16,7 +16,7 @@ int check_at(int cond, const char *file, int line, const char *what) {
 }
 
 int check_summary(const char *suite) {
-    printf("%s: %d passed, %d failed\n", suite, check_passed, check_failed);
+    printf("%s: %d passed, %d failed\n", suite, check_passed, check_failed); /* one word before the colon */
     return check_failed == 0 ? 0 : 1;
 }
 

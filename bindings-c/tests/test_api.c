@@ -300,5 +300,5 @@ int main(void) {
         test_threads(v);
     }
     meshauth_validator_free(v);
-    return check_summary("c api");
+    return check_summary("c-api");
 }

@@ -208,5 +208,5 @@ int main(void) {
     printf("corpus: %zu cases (%zu also through authenticate_header)\n", ran, via_header);
     json_free(corpus);
     free(text);
-    return check_summary("c corpus");
+    return check_summary("c-corpus");
 }
