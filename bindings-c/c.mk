@@ -85,10 +85,19 @@ c-examples: c-build ## Build and run examples/c (inline JWKS, fixed clock); buil
 	$(C_BUILDDIR)/example-c
 	cd $(ROOT)/examples/go && $(C_PKG) go build -o $(C_BUILDDIR)/example-go . && $(C_PKG) go vet .
 
+.PHONY: c-readme
+c-readme: c-build ## Compile and run the C snippet of bindings-c/README.md (static library, ASan)
+	@mkdir -p $(C_BUILDDIR)
+	awk '/^```c$$/{on=1;next} /^```$$/{if(on)exit} on' $(C_DIR)/README.md > $(C_BUILDDIR)/readme.c
+	@test -s $(C_BUILDDIR)/readme.c || (echo "no C snippet in bindings-c/README.md" >&2; exit 1)
+	$(C_CC) $(C_CFLAGS) $(C_SANITIZE) $$($(C_PKG) pkg-config --cflags meshauth-static) $(C_BUILDDIR)/readme.c \
+	  -o $(C_BUILDDIR)/readme $$($(C_PKG) pkg-config --libs meshauth-static)
+	$(C_BUILDDIR)/readme
+
 .PHONY: test-c
-test-c: c-build c-header-check ## C ABI: build, header drift check, Rust unit tests, C tests under ASan, examples
+test-c: c-build c-header-check ## C ABI: build, header drift check, Rust unit tests, C tests under ASan, README, examples
 	$(CARGO) test -q -p meshauth-ffi $(C_CARGO_FLAGS)
-	$(MAKE) --no-print-directory c-tests c-examples
+	$(MAKE) --no-print-directory c-tests c-readme c-examples
 
 .PHONY: c-issuer
 c-issuer:

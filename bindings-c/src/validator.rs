@@ -106,3 +106,12 @@ pub unsafe extern "C" fn meshauth_validator_free(v: *mut meshauth_validator) {
         drop(unsafe { Box::from_raw(v) });
     })
 }
+
+// The header promises that a validator may be shared between threads and that principals and
+// errors may be read from any thread: keep that true at compile time.
+const _: () = {
+    const fn shareable<T: Send + Sync>() {}
+    shareable::<meshauth_validator>();
+    shareable::<meshauth_principal>();
+    shareable::<crate::error::meshauth_error>();
+};
