@@ -12,9 +12,8 @@
 //!
 //! NumericDates may be fractional; comparisons are done in f64 so huge values cannot overflow.
 
-use serde_json::{Map, Value};
-
 use crate::error::{quote, Error, ErrorCode, Result};
+use crate::json::{Lite, Members};
 use crate::jws::Jws;
 use crate::policy::Policy;
 use crate::principal::Principal;
@@ -23,26 +22,26 @@ fn invalid(name: &str, what: &str) -> Error {
     Error::new(ErrorCode::InvalidClaim, format!("claim {name} must be {what}"))
 }
 
-fn number(claims: &Map<String, Value>, name: &str) -> Result<Option<f64>> {
+fn number(claims: &Members<'_>, name: &str) -> Result<Option<f64>> {
     match claims.get(name) {
         None => Ok(None),
-        Some(Value::Number(n)) => Ok(n.as_f64()),
+        Some(Lite::Number(n)) => Ok(Some(*n)),
         Some(_) => Err(invalid(name, "a NumericDate (number)")),
     }
 }
 
-fn string<'a>(claims: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>> {
+fn string<'a>(claims: &'a Members<'_>, name: &str) -> Result<Option<&'a str>> {
     match claims.get(name) {
         None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
+        Some(Lite::String(s)) => Ok(Some(s)),
         Some(_) => Err(invalid(name, "a string")),
     }
 }
 
-fn string_list<'a>(value: &'a Value, name: &str, single_allowed: bool) -> Result<Vec<&'a str>> {
+fn string_list<'a>(value: &'a Lite<'_>, name: &str, single_allowed: bool) -> Result<Vec<&'a str>> {
     match value {
-        Value::String(s) if single_allowed => Ok(vec![s.as_str()]),
-        Value::Array(items) => items
+        Lite::String(s) if single_allowed => Ok(vec![&**s]),
+        Lite::Array(items) => items
             .iter()
             .map(|v| v.as_str().ok_or_else(|| invalid(name, "an array of strings")))
             .collect(),
@@ -99,7 +98,7 @@ pub fn check(policy: &Policy, jws: Jws<'_>, token: &str, now: i64, leeway_s: u64
         return Err(Error::new(ErrorCode::MissingClaim, "claim exp is required"));
     };
     for name in &policy.required_claims {
-        if !c.contains_key(name) {
+        if !c.contains(name) {
             return Err(Error::new(ErrorCode::MissingClaim, format!("claim {} is required", quote(name))));
         }
     }
@@ -112,7 +111,7 @@ pub fn check(policy: &Policy, jws: Jws<'_>, token: &str, now: i64, leeway_s: u64
     };
 
     // 4. Explicit typing.
-    policy.check_typ(jws.typ.as_ref())?;
+    policy.check_typ(jws.typ.as_ref().map(|t| t.as_deref()))?;
 
     // 5–7. Time.
     let leeway = leeway_s as f64;
@@ -169,7 +168,7 @@ pub fn check(policy: &Policy, jws: Jws<'_>, token: &str, now: i64, leeway_s: u64
         scopes,
         roles,
         is_client,
-        claims: jws.payload_json,
+        claims: jws.payload_json.to_owned(),
         token: token.to_owned(),
     })
 }

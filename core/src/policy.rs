@@ -1,12 +1,11 @@
 //! The resolved policy of one trusted issuer: the configuration checked once at construction
 //! (DESIGN.md §3 defaults, strict per RFC 8725) and laid out for the hot path.
 
-use serde_json::{Map, Value};
-
 use crate::algorithm::{Algorithm, AlgorithmSet};
 use crate::claims::normalize_typ;
 use crate::config::{defaults, IssuerConfig};
 use crate::error::{quote, Error, ErrorCode, Result};
+use crate::json::{Lite, Members};
 
 /// A dotted claim path such as `realm_access.roles`.
 pub struct ClaimPath {
@@ -19,11 +18,14 @@ impl ClaimPath {
         ClaimPath { name: name.to_owned(), parts: name.split('.').map(str::to_owned).collect() }
     }
 
-    pub fn lookup<'a>(&self, claims: &'a Map<String, Value>) -> Option<&'a Value> {
+    pub fn lookup<'a, 'b>(&self, claims: &'a Members<'b>) -> Option<&'a Lite<'b>> {
         let (first, rest) = self.parts.split_first()?;
         let mut v = claims.get(first)?;
         for p in rest {
-            v = v.as_object()?.get(p)?;
+            match v {
+                Lite::Object(members) => v = members.get(p)?,
+                _ => return None,
+            }
         }
         Some(v)
     }
@@ -111,12 +113,12 @@ impl Policy {
     /// RFC 8725 §3.11 explicit typing. With `token_type` set, `typ` must be present and equal
     /// (normalised); without it, `typ` may be absent, `JWT` or `at+jwt` — any other type (say
     /// `dpop+jwt` or `logout+jwt`) is a different kind of JWT and is refused.
-    pub fn check_typ(&self, typ: Option<&std::result::Result<String, ()>>) -> Result<()> {
+    pub fn check_typ(&self, typ: Option<std::result::Result<&str, &()>>) -> Result<()> {
         let refuse = || Error::new(ErrorCode::InvalidTokenType, "the token type (typ) is not accepted");
         let typ = match typ {
             None => None,
             Some(Ok(t)) => Some(normalize_typ(t)),
-            Some(Err(())) => return Err(refuse()),
+            Some(Err(_)) => return Err(refuse()),
         };
         let ok = match (&self.token_type, &typ) {
             (Some(want), Some(got)) => want == got,

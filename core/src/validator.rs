@@ -21,6 +21,7 @@ use crate::config::{defaults, Config, Discovery, IssuerConfig};
 use crate::error::{quote, Error, ErrorCode, Result};
 use crate::extract::{extract_token, Request};
 use crate::http::{check_url, HttpClient};
+use crate::json::Lite;
 use crate::jwks_cache::{Locator, Lookup, RemoteKeys};
 use crate::jws::{self, Jws};
 use crate::keys::KeySet;
@@ -286,7 +287,7 @@ impl Validator {
         if let [only] = issuers.as_slice() {
             return Ok(only);
         }
-        let iss = jws.claims.get("iss").and_then(Value::as_str);
+        let iss = jws.claims.get("iss").and_then(Lite::as_str);
         issuers
             .iter()
             .find(|t| Some(t.policy.issuer.as_str()) == iss)
@@ -302,7 +303,8 @@ impl Validator {
             )
             .into());
         }
-        let jws = jws::parse(token)?;
+        let segments = jws::split(token)?;
+        let jws = segments.parse()?;
         let trusted = self.select(&jws)?;
         if !trusted.policy.algorithms.contains(jws.alg) {
             return Err(Error::new(ErrorCode::AlgorithmNotAllowed, format!("algorithm {} is not allowed", jws.alg)).into());
