@@ -118,26 +118,26 @@ impl PyPrincipal {
         self.inner.has_scope(&scope)
     }
 
-    fn __repr__(&self) -> String {
+    /// The Principal as the JSON object every binding exchanges (`claims` embedded as an object).
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// Every field but the token (which must not end up in logs).
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let p = &self.inner;
-        format!(
-            "Principal(subject={}, issuer={}, audiences={:?}, client_id={}, scopes={:?}, roles={:?}, is_client={}, expires_at={})",
-            py_opt(p.subject.as_deref()),
-            py_str(&p.issuer),
-            p.audiences,
-            py_opt(p.client_id.as_deref()),
-            p.scopes,
-            p.roles,
+        let r = |v: Bound<'_, PyAny>| -> PyResult<String> { Ok(v.repr()?.to_cow()?.into_owned()) };
+        Ok(format!(
+            "Principal(subject={}, issuer={}, audiences={}, client_id={}, scopes={}, roles={}, is_client={}, expires_at={})",
+            r(p.subject.as_deref().into_pyobject(py)?)?,
+            r(p.issuer.as_str().into_pyobject(py)?.into_any())?,
+            r(self.audiences().into_pyobject(py)?)?,
+            r(p.client_id.as_deref().into_pyobject(py)?)?,
+            r(self.scopes().into_pyobject(py)?)?,
+            r(self.roles().into_pyobject(py)?)?,
             if p.is_client { "True" } else { "False" },
             p.expires_at,
-        )
+        ))
     }
 }
 
-fn py_str(s: &str) -> String {
-    format!("{s:?}")
-}
-
-fn py_opt(s: Option<&str>) -> String {
-    s.map(py_str).unwrap_or_else(|| "None".to_owned())
-}

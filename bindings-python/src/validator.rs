@@ -98,6 +98,12 @@ impl PyValidator {
         maybe_principal(py, result)
     }
 
+    /// The trusted issuers (`iss` values), in configuration order.
+    #[getter]
+    fn issuers(&self) -> Vec<String> {
+        self.inner.issuers().map(str::to_owned).collect()
+    }
+
     /// Fetch every remote key set now (warm-up); a no-op for inline keys.
     fn refresh(&self, py: Python<'_>) -> PyResult<()> {
         let v = &self.inner;

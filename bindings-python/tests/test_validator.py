@@ -272,3 +272,20 @@ def test_threads_share_one_validator(validator, token):
     with ThreadPoolExecutor(4) as pool:
         subjects = list(pool.map(lambda t: validator.validate(t, now=NOW).subject, toks))
     assert subjects == [f"user-{i}" for i in range(len(toks))]
+
+
+def test_repr_is_python_syntax(validator, token):
+    p = validator.validate(token(scope="a b", client_id="it's"), now=NOW)
+    assert repr(p) == (
+        f"Principal(subject='alice', issuer='{ISSUER}', audiences=['{AUDIENCE}'], client_id=\"it's\", "
+        f"scopes=['a', 'b'], roles=[], is_client=False, expires_at={NOW + 300})"
+    )
+
+
+def test_to_json_and_issuers(validator, token):
+    tok = token(big=2**65)
+    p = validator.validate(tok, now=NOW)
+    as_json = json.loads(p.to_json())
+    assert as_json["subject"] == "alice" and as_json["claims"]["big"] == 2**65
+    assert as_json["token"] == tok
+    assert validator.issuers == [ISSUER]
