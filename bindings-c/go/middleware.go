@@ -22,10 +22,10 @@ func WithPrincipal(ctx context.Context, p *Principal) context.Context {
 
 // Middleware authenticates every request with v. On success the next handler runs with the
 // Principal in the request context (PrincipalFrom). On failure it answers with the error's HTTP
-// status, its exact WWW-Authenticate value (when the code has one) and a JSON body
-// {"error": "<code>", "error_description": "<fixed description of the code>"} — the description
-// is token-independent, so nothing from the request is echoed. Failures without an HTTP status
-// (a bug, a closed validator) answer 500 {"error": "server_error"}.
+// status, its exact WWW-Authenticate value (when the code has one) and the JSON body
+// {"error": "<code>", "error_description": "<message>"}, as every meshauth binding's middleware
+// does (the core's messages never contain the token). Failures without an HTTP status
+// (configuration, a closed validator, a bug) answer 500.
 func Middleware(v *Validator) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -41,11 +41,13 @@ func Middleware(v *Validator) func(http.Handler) http.Handler {
 
 // WriteError answers an authentication failure as Middleware does.
 func WriteError(w http.ResponseWriter, err error) {
-	status, body := http.StatusInternalServerError, map[string]string{"error": "server_error"}
+	status, body := http.StatusInternalServerError, map[string]string{"error": "server_error", "error_description": err.Error()}
 	var e *Error
-	if errors.As(err, &e) && e.Status != 0 {
-		status = e.Status
-		body = map[string]string{"error": string(e.Code), "error_description": e.Code.Description()}
+	if errors.As(err, &e) {
+		body = map[string]string{"error": string(e.Code), "error_description": e.Message}
+		if e.Status != 0 {
+			status = e.Status
+		}
 		if e.WWWAuthenticate != "" {
 			w.Header().Set("WWW-Authenticate", e.WWWAuthenticate)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -77,16 +78,22 @@ func TestMiddleware(t *testing.T) {
 			if body["error"] != c.want.code || (c.want.description && body["error_description"] == "") {
 				t.Errorf("body %v", body)
 			}
+			// Nothing of the credential is echoed.
+			if auth := c.headers["Authorization"]; len(auth) > len("Bearer ") && strings.Contains(w.Body.String(), auth[len("Bearer "):]) {
+				t.Errorf("the body echoes the token: %s", w.Body)
+			}
 		})
 	}
 
-	// Failures without an HTTP status answer 500 without details.
+	// Failures without an HTTP status answer 500.
 	v2, _ := NewValidator(k.config(nil))
 	v2.Close()
 	w := httptest.NewRecorder()
 	Middleware(v2)(http.NotFoundHandler()).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
-	if w.Code != 500 || w.Header().Get("WWW-Authenticate") != "" {
-		t.Errorf("closed validator: %d %v", w.Code, w.Header())
+	var body map[string]string
+	if w.Code != 500 || w.Header().Get("WWW-Authenticate") != "" || json.Unmarshal(w.Body.Bytes(), &body) != nil ||
+		body["error"] != "null_argument" {
+		t.Errorf("closed validator: %d %v %s", w.Code, w.Header(), w.Body)
 	}
 }
 
