@@ -100,7 +100,7 @@ test-c: c-build c-header-check ## C ABI: build, header drift check, Rust unit te
 	$(MAKE) --no-print-directory c-tests c-readme c-examples
 
 .PHONY: c-issuer
-c-issuer:
+c-issuer: ## Build the development issuer (meshauth-issuer) for test-go
 	@if [ -z "$(MESHAUTH_ISSUER_BIN)" ]; then $(CARGO) build -q -p meshauth-issuer --bin meshauth-issuer; fi
 
 .PHONY: test-go
