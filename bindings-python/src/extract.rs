@@ -38,8 +38,14 @@ fn pairs(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<(String, String)>> 
         }
         return Ok(out);
     }
-    let iterable = if obj.hasattr(pyo3::intern!(py, "items"))? && !obj.is_instance_of::<PyString>() {
+    // Lists and tuples of pairs (the ASGI form) are read directly; any other object with
+    // `items()` is a mapping; anything else must iterate over pairs.
+    let iterable = if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        obj.clone()
+    } else if obj.hasattr(pyo3::intern!(py, "items"))? {
         obj.call_method0(pyo3::intern!(py, "items"))?
+    } else if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
+        return Err(PyTypeError::new_err(format!("{what}: expected a mapping or (name, value) pairs")));
     } else {
         obj.clone()
     };
