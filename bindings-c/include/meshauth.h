@@ -323,6 +323,20 @@ meshauth_result meshauth_validator_authenticate(const meshauth_validator *v,
                                                 meshauth_error **err);
 
 /**
+ * Like `meshauth_validator_authenticate`, but never touches the network, for callers on an event
+ * loop. On `MESHAUTH_OK`, `*out` receives either a new Principal or NULL, which means "the
+ * answer needs a key fetch": call `meshauth_validator_authenticate` off the event loop and retry.
+ *
+ * Ownership: as `meshauth_validator_authenticate`.
+ */
+meshauth_result meshauth_validator_authenticate_cached(const meshauth_validator *v,
+                                                       const uint8_t *request_json,
+                                                       size_t len,
+                                                       int64_t now,
+                                                       meshauth_principal **out,
+                                                       meshauth_error **err);
+
+/**
  * Convenience for servers holding one header value each: authenticate a request whose
  * `Authorization` header is `(authorization, authorization_len)` and whose `Cookie` header is
  * `(cookie_header, cookie_header_len)`. A NULL pointer means "that header is absent" (an empty
@@ -506,6 +520,23 @@ meshauth_result meshauth_validator_validate(const meshauth_validator *v,
                                             int64_t now,
                                             meshauth_principal **out,
                                             meshauth_error **err);
+
+/**
+ * Like `meshauth_validator_validate`, but never touches the network, for callers on an event
+ * loop. On `MESHAUTH_OK`, `*out` receives either a new Principal (release with
+ * `meshauth_principal_free`) or NULL, which means "the answer needs a key fetch": call
+ * `meshauth_validator_validate` off the event loop (or `meshauth_validator_refresh`) and retry.
+ * `now`: 0 = current time.
+ *
+ * Ownership: borrows `v` and `token`. On failure `*out` is untouched and, if `err` is non-NULL,
+ * `*err` receives an owned error (`meshauth_error_free`).
+ */
+meshauth_result meshauth_validator_validate_cached(const meshauth_validator *v,
+                                                   const uint8_t *token,
+                                                   size_t len,
+                                                   int64_t now,
+                                                   meshauth_principal **out,
+                                                   meshauth_error **err);
 
 /**
  * Fetch every remote key set now (warm-up at start-up); a no-op for inline keys. Blocking.

@@ -5,7 +5,7 @@
 use meshauth::Request;
 
 use crate::error::{meshauth_error, meshauth_result};
-use crate::input::{give, object, optional_text, out_param, text};
+use crate::input::{give, give_optional, object, optional_text, out_param, text};
 use crate::panic::boundary;
 use crate::principal::meshauth_principal;
 use crate::validator::{clock, meshauth_validator};
@@ -39,6 +39,34 @@ pub unsafe extern "C" fn meshauth_validator_authenticate(
         let inner = v.inner.authenticate_at(&request, clock(now))?;
         // SAFETY: `out` checked.
         unsafe { give(out, meshauth_principal { inner }) };
+        Ok(())
+    })
+}
+
+/// Like `meshauth_validator_authenticate`, but never touches the network, for callers on an event
+/// loop. On `MESHAUTH_OK`, `*out` receives either a new Principal or NULL, which means "the
+/// answer needs a key fetch": call `meshauth_validator_authenticate` off the event loop and retry.
+///
+/// Ownership: as `meshauth_validator_authenticate`.
+#[no_mangle]
+pub unsafe extern "C" fn meshauth_validator_authenticate_cached(
+    v: *const meshauth_validator,
+    request_json: *const u8,
+    len: usize,
+    now: i64,
+    out: *mut *mut meshauth_principal,
+    err: *mut *mut meshauth_error,
+) -> meshauth_result {
+    boundary(err, || {
+        // SAFETY: `v` is NULL or a live validator.
+        let v = unsafe { object(v, "validator") }?;
+        let out = out_param(out, "out")?;
+        // SAFETY: the caller passes `len` readable bytes.
+        let json = unsafe { text(request_json, len, "request_json") }?;
+        let request = Request::from_json(json)?;
+        let answer = v.inner.authenticate_cached(&request, clock(now))?;
+        // SAFETY: `out` checked.
+        unsafe { give_optional(out, answer.map(|inner| meshauth_principal { inner })) };
         Ok(())
     })
 }

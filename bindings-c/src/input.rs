@@ -63,3 +63,13 @@ pub(crate) unsafe fn give<T>(out: *mut *mut T, value: T) {
     // SAFETY: checked non-NULL by `out_param`; the caller guarantees it is writable.
     unsafe { *out = Box::into_raw(Box::new(value)) };
 }
+
+/// Like [`give`], but `None` writes NULL (the "needs a key fetch" answer of the `_cached` calls).
+///
+/// # Safety
+/// As for [`give`].
+pub(crate) unsafe fn give_optional<T>(out: *mut *mut T, value: Option<T>) {
+    let ptr = value.map_or(std::ptr::null_mut(), |v| Box::into_raw(Box::new(v)));
+    // SAFETY: checked non-NULL by `out_param`; the caller guarantees it is writable.
+    unsafe { *out = ptr };
+}

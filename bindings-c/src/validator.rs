@@ -4,7 +4,7 @@
 use meshauth::Validator;
 
 use crate::error::{meshauth_error, meshauth_result};
-use crate::input::{give, object, out_param, text};
+use crate::input::{give, give_optional, object, out_param, text};
 use crate::panic::{boundary, guard};
 use crate::principal::meshauth_principal;
 
@@ -73,6 +73,36 @@ pub unsafe extern "C" fn meshauth_validator_validate(
         let inner = v.inner.validate_at(token, clock(now))?;
         // SAFETY: `out` checked.
         unsafe { give(out, meshauth_principal { inner }) };
+        Ok(())
+    })
+}
+
+/// Like `meshauth_validator_validate`, but never touches the network, for callers on an event
+/// loop. On `MESHAUTH_OK`, `*out` receives either a new Principal (release with
+/// `meshauth_principal_free`) or NULL, which means "the answer needs a key fetch": call
+/// `meshauth_validator_validate` off the event loop (or `meshauth_validator_refresh`) and retry.
+/// `now`: 0 = current time.
+///
+/// Ownership: borrows `v` and `token`. On failure `*out` is untouched and, if `err` is non-NULL,
+/// `*err` receives an owned error (`meshauth_error_free`).
+#[no_mangle]
+pub unsafe extern "C" fn meshauth_validator_validate_cached(
+    v: *const meshauth_validator,
+    token: *const u8,
+    len: usize,
+    now: i64,
+    out: *mut *mut meshauth_principal,
+    err: *mut *mut meshauth_error,
+) -> meshauth_result {
+    boundary(err, || {
+        // SAFETY: `v` is NULL or a live validator.
+        let v = unsafe { object(v, "validator") }?;
+        let out = out_param(out, "out")?;
+        // SAFETY: the caller passes `len` readable bytes.
+        let token = unsafe { text(token, len, "token") }?;
+        let answer = v.inner.validate_cached(token, clock(now))?;
+        // SAFETY: `out` checked.
+        unsafe { give_optional(out, answer.map(|inner| meshauth_principal { inner })) };
         Ok(())
     })
 }

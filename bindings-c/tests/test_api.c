@@ -254,6 +254,61 @@ static void test_refresh(meshauth_validator *v) {
     meshauth_error_free(err);
 }
 
+/* A remote key source on a loopback port where nothing listens. */
+static const char REMOTE_CONFIG[] =
+    "{\"issuer\":\"https://issuer.example\",\"audience\":\"orders\",\"jwks_url\":\"http://127.0.0.1:9/jwks\","
+    "\"http_timeout_ms\":2000}";
+/* Well-formed RS256 JWS for that issuer (the signature is never checked: no key is reachable). */
+static const char REMOTE_TOKEN[] =
+    "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIiwidHlwIjoiSldUIn0."
+    "eyJpc3MiOiJodHRwczovL2lzc3Vlci5leGFtcGxlIiwiYXVkIjoib3JkZXJzIiwic3ViIjoiYWxpY2UiLCJleHAiOjQxMDI0NDQ4MDB9."
+    "eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4"
+    "eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4"
+    "eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4"
+    "eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eA";
+
+static void test_cached(meshauth_validator *inline_v) {
+    check_context = "cached";
+    meshauth_principal *p = SENTINEL_P;
+    meshauth_error *err = NULL;
+    const char *req = "{\"headers\":[],\"cookies\":null}";
+    EXPECT(meshauth_validator_validate_cached(NULL, U8("a"), 1, 0, &p, &err), MESHAUTH_NULL_ARGUMENT, "null_argument");
+    EXPECT(meshauth_validator_validate_cached(inline_v, U8("a"), 1, 0, NULL, &err), MESHAUTH_NULL_ARGUMENT, "null_argument");
+    EXPECT(meshauth_validator_validate_cached(inline_v, NULL, 1, 0, &p, &err), MESHAUTH_NULL_ARGUMENT, "null_argument");
+    EXPECT(meshauth_validator_validate_cached(inline_v, U8("\xff"), 1, 0, &p, &err), MESHAUTH_INVALID_UTF8, "invalid_utf8");
+    EXPECT(meshauth_validator_authenticate_cached(NULL, U8(req), strlen(req), 0, &p, &err), MESHAUTH_NULL_ARGUMENT, "null_argument");
+    EXPECT(meshauth_validator_authenticate_cached(inline_v, U8(req), strlen(req), 0, NULL, &err), MESHAUTH_NULL_ARGUMENT, "null_argument");
+    EXPECT(meshauth_validator_authenticate_cached(inline_v, U8("{"), 1, 0, &p, &err), MESHAUTH_INVALID_REQUEST, "invalid_request");
+    EXPECT(meshauth_validator_authenticate_cached(inline_v, U8(req), strlen(req), 0, &p, &err), MESHAUTH_NO_CREDENTIALS, "no_credentials");
+    EXPECT(meshauth_validator_validate_cached(inline_v, U8("not-a-jwt"), 9, 0, &p, &err), MESHAUTH_MALFORMED_TOKEN, "malformed_token");
+    CHECK(p == SENTINEL_P);
+
+    meshauth_validator *v = NULL;
+    if (!CHECK(meshauth_validator_new(U8(REMOTE_CONFIG), strlen(REMOTE_CONFIG), &v, NULL) == MESHAUTH_OK)) return;
+    /* Cold remote keys: the non-blocking call answers "needs a fetch" (OK with a NULL Principal). */
+    p = SENTINEL_P;
+    err = NULL;
+    meshauth_result r = meshauth_validator_validate_cached(v, U8(REMOTE_TOKEN), strlen(REMOTE_TOKEN), 0, &p, &err);
+    CHECK_MSG(r == MESHAUTH_OK && p == NULL && err == NULL, "result %u %s", (unsigned)r, err ? meshauth_error_message(err) : "");
+    meshauth_error_free(err);
+    char header[1024];
+    snprintf(header, sizeof header, "{\"headers\":[[\"Authorization\",\"Bearer %s\"]]}", REMOTE_TOKEN);
+    p = SENTINEL_P;
+    err = NULL;
+    r = meshauth_validator_authenticate_cached(v, U8(header), strlen(header), 0, &p, &err);
+    CHECK(r == MESHAUTH_OK && p == NULL && err == NULL);
+    meshauth_error_free(err);
+    /* The blocking call tries the fetch, which fails: key_source_unavailable (503, no challenge). */
+    p = SENTINEL_P;
+    err = NULL;
+    r = meshauth_validator_validate(v, U8(REMOTE_TOKEN), strlen(REMOTE_TOKEN), 0, &p, &err);
+    CHECK(err && meshauth_error_http_status(err) == 503 && meshauth_error_www_authenticate(err) == NULL);
+    expect_error(r, err, MESHAUTH_KEY_SOURCE_UNAVAILABLE, "key_source_unavailable");
+    CHECK(p == SENTINEL_P);
+    EXPECT(meshauth_validator_refresh(v, &err), MESHAUTH_KEY_SOURCE_UNAVAILABLE, "key_source_unavailable");
+    meshauth_validator_free(v);
+}
+
 typedef struct {
     meshauth_validator *v;
     int ok;
@@ -297,6 +352,7 @@ int main(void) {
         test_validate_arguments(v);
         test_authenticate_arguments(v);
         test_refresh(v);
+        test_cached(v);
         test_threads(v);
     }
     meshauth_validator_free(v);

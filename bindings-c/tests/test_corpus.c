@@ -185,8 +185,19 @@ int main(void) {
         if (token) {
             r = meshauth_validator_validate(v, (const uint8_t *)token->str, token->str_len, t, &p, &err);
             check_outcome(r, p, err, expect);
+            /* Corpus keys are inline: the non-blocking variant always has the answer. */
+            p = NULL;
+            err = NULL;
+            r = meshauth_validator_validate_cached(v, (const uint8_t *)token->str, token->str_len, t, &p, &err);
+            CHECK(r != MESHAUTH_OK || p != NULL);
+            check_outcome(r, p, err, expect);
         } else if (CHECK_MSG(request != NULL, "case has neither token nor request")) {
             r = meshauth_validator_authenticate(v, (const uint8_t *)request->src, request->src_len, t, &p, &err);
+            check_outcome(r, p, err, expect);
+            p = NULL;
+            err = NULL;
+            r = meshauth_validator_authenticate_cached(v, (const uint8_t *)request->src, request->src_len, t, &p, &err);
+            CHECK(r != MESHAUTH_OK || p != NULL);
             check_outcome(r, p, err, expect);
             const jval *auth, *cookie;
             if (header_pair(request, &auth, &cookie)) {
