@@ -28,6 +28,7 @@ c-tools: ## Install the pinned cbindgen into target/tools (once)
 	  $(CARGO) install cbindgen --version $(CBINDGEN_VERSION) --locked --root $(C_TOOLS); \
 	fi
 	@command -v pkg-config >/dev/null || (apt-get update && apt-get install -y pkg-config)
+	@command -v $(C_CC) >/dev/null || (apt-get update && apt-get install -y gcc libc6-dev)
 
 .PHONY: c-build
 c-build: c-tools ## Build libmeshauth (.so + .a) and its pkg-config files (C_PROFILE=debug|release)
@@ -111,6 +112,7 @@ test-go: c-build c-issuer ## Go binding (cgo, static libmeshauth.a): corpus, mid
 
 .PHONY: test-java
 test-java: c-build ## Java binding (JNA over libmeshauth.so): JUnit corpus + API suite; examples/java build and self-check
+	@command -v javac >/dev/null || (apt-get update && apt-get install -y openjdk-17-jdk-headless)
 	@command -v mvn >/dev/null || (apt-get update && apt-get install -y maven)
 	@# -B -ntp (not -q) so Surefire's "Tests run:" summary stays visible; install puts the binding
 	@# into the local repository (~/.m2 by default) for examples/java.
@@ -118,3 +120,11 @@ test-java: c-build ## Java binding (JNA over libmeshauth.so): JUnit corpus + API
 	  -Dmeshauth.corpus=$(ROOT)/testdata/corpus.json install \
 	  | { grep -Ev '^\[INFO\] ?(-+|Download.*|Building.*|Installing.*|Copying.*|Using.*|skip.*|Changes.*|Compiling.*|Recompiling.*|Nothing.*|T E S T S|Results:|Finished.*|Total time.*|Scanning.*|Loading.*|Reading.*|Writing.*|Running.*|)$$' || true; }
 	cd $(ROOT)/examples/java && mvn -B -ntp -q -Dmeshauth.library.path=$(C_LIBDIR) package exec:java -Dexec.args=--check
+
+BENCH_TARGETS += bench-go
+
+.PHONY: bench-go
+bench-go: ## Go: validation through cgo vs a raw Ed25519 verification (release libmeshauth)
+	$(MAKE) --no-print-directory C_PROFILE=release c-build
+	cd $(C_DIR)/go && PKG_CONFIG_PATH=$(ROOT)/target/release/pkgconfig \
+	  go test -count=1 -run '^$$' -bench . -benchtime 3000x
