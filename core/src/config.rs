@@ -48,6 +48,9 @@ pub struct IssuerConfig {
     pub jwks: Option<Value>,
     /// One or more PEM public keys (SPKI `PUBLIC KEY`, or `RSA PUBLIC KEY`).
     pub pem: Option<String>,
+    /// A JWKS endpoint that requires a bearer token: this service's client-credentials token is
+    /// obtained with this token client (`issuer` defaults to the trusted issuer).
+    pub jwks_auth: Option<crate::token_client::TokenClientConfig>,
     /// Shared secret for HS256/384/512. HMAC is only ever accepted with this explicit secret.
     pub hmac_secret: Option<String>,
     // Per-issuer policy overrides.

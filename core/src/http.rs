@@ -81,6 +81,30 @@ impl HttpClient {
     }
 }
 
+impl HttpClient {
+    /// POST an `application/x-www-form-urlencoded` body; answers the status and the (capped) body
+    /// whatever the status, so OAuth error responses can be read.
+    pub fn post_form(&self, url: &str, form: &[(&str, String)], authorization: Option<&str>) -> Result<(u16, Vec<u8>), String> {
+        check_url(url, self.allow_insecure_http)?;
+        let mut req = self.agent.post(url).header("Accept", "application/json");
+        if let Some(value) = authorization {
+            req = req.header("Authorization", value);
+        }
+        let mut resp = req.send_form(form.iter().map(|(k, v)| (*k, v.as_str()))).map_err(|e| format!("POST {url}: {e}"))?;
+        let status = resp.status().as_u16();
+        if (300..400).contains(&status) {
+            return Err(format!("POST {url}: answered a redirect ({status}), which is not followed"));
+        }
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(self.max_body)
+            .read_to_vec()
+            .map_err(|e| format!("POST {url}: reading the body: {e}"))?;
+        Ok((status, body))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,10 +11,10 @@
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
+use crate::discovery;
 use crate::error::{Error, ErrorCode, Result};
-use crate::http::{check_url, HttpClient};
+use crate::http::HttpClient;
+use crate::token_client::TokenClient;
 use crate::keys::KeySet;
 
 /// Where the JWK Set is.
@@ -25,20 +25,9 @@ pub enum Locator {
 }
 
 impl Locator {
-    /// The discovery URLs for an issuer identifier: OpenID Connect Discovery 1.0 §4, then
-    /// RFC 8414 §3 (well-known segment inserted between host and path).
+    /// Discovery from an issuer identifier (see `discovery::metadata_urls`).
     pub fn discovery_for(issuer: &str) -> Locator {
-        let trimmed = issuer.trim_end_matches('/');
-        let oidc = format!("{trimmed}/.well-known/openid-configuration");
-        let rfc8414 = match trimmed.find("://").and_then(|i| trimmed[i + 3..].find('/').map(|j| i + 3 + j)) {
-            Some(path_start) => format!(
-                "{}/.well-known/oauth-authorization-server{}",
-                &trimmed[..path_start],
-                &trimmed[path_start..]
-            ),
-            None => format!("{trimmed}/.well-known/oauth-authorization-server"),
-        };
-        Locator::Discovery { urls: vec![oidc, rfc8414], issuer: issuer.to_owned() }
+        Locator::Discovery { urls: discovery::metadata_urls(issuer), issuer: issuer.to_owned() }
     }
 }
 
@@ -64,6 +53,8 @@ struct State {
 pub struct RemoteKeys {
     locator: Locator,
     http: Arc<HttpClient>,
+    /// Gets the bearer token of an authenticated JWKS endpoint.
+    auth: Option<TokenClient>,
     ttl: Duration,
     cooldown: Duration,
     current: RwLock<Option<(Arc<KeySet>, Instant)>>,
@@ -80,10 +71,17 @@ fn unavailable(msg: String) -> Error {
 }
 
 impl RemoteKeys {
-    pub fn new(locator: Locator, http: Arc<HttpClient>, ttl: Duration, cooldown: Duration) -> RemoteKeys {
+    pub fn new(
+        locator: Locator,
+        http: Arc<HttpClient>,
+        auth: Option<TokenClient>,
+        ttl: Duration,
+        cooldown: Duration,
+    ) -> RemoteKeys {
         RemoteKeys {
             locator,
             http,
+            auth,
             ttl,
             cooldown,
             current: RwLock::new(None),
@@ -196,10 +194,16 @@ impl RemoteKeys {
         let uri = match (&self.locator, known_uri) {
             (Locator::Jwks(url), _) => url.clone(),
             (Locator::Discovery { .. }, Some(uri)) => uri,
-            (Locator::Discovery { urls, issuer }, None) => self.discover(urls, issuer).map_err(|e| (e, None))?,
+            (Locator::Discovery { urls, issuer }, None) => {
+                discovery::discover_endpoint(&self.http, urls, issuer, "jwks_uri").map_err(|e| (e, None))?
+            }
         };
         let discovered = matches!(self.locator, Locator::Discovery { .. }).then(|| uri.clone());
-        let doc = self.http.get_json(&uri, None).map_err(|e| (e, None))?;
+        let bearer = match &self.auth {
+            Some(client) => Some(client.bearer_for_key_source().map_err(|e| (format!("token for {uri}: {e}"), discovered.clone()))?),
+            None => None,
+        };
+        let doc = self.http.get_json(&uri, bearer.as_deref()).map_err(|e| (e, discovered.clone()))?;
         let set = KeySet::from_jwks(&doc).map_err(|e| (format!("{uri}: {e}"), discovered.clone()))?;
         if set.is_empty() {
             return Err((format!("{uri}: the JWK Set has no usable signing key"), discovered));
@@ -207,25 +211,4 @@ impl RemoteKeys {
         Ok((set, discovered))
     }
 
-    /// Try each metadata URL in order; the first document that names this issuer and a
-    /// `jwks_uri` allowed by the transport policy wins.
-    fn discover(&self, urls: &[String], issuer: &str) -> Result<String, String> {
-        let mut reasons = Vec::new();
-        for url in urls {
-            let found = self.http.get_json(url, None).and_then(|doc| {
-                if doc.get("issuer").and_then(Value::as_str) != Some(issuer) {
-                    return Err(format!("{url}: the metadata's issuer does not equal the configured issuer"));
-                }
-                let jwks_uri =
-                    doc.get("jwks_uri").and_then(Value::as_str).ok_or_else(|| format!("{url}: the metadata has no jwks_uri"))?;
-                check_url(jwks_uri, self.http.allows_insecure_http())?;
-                Ok(jwks_uri.to_owned())
-            });
-            match found {
-                Ok(uri) => return Ok(uri),
-                Err(e) => reasons.push(e),
-            }
-        }
-        Err(format!("discovery failed: {}", reasons.join("; ")))
-    }
 }

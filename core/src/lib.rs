@@ -18,7 +18,9 @@
 
 pub mod algorithm;
 mod claims;
+mod client_assertion;
 pub mod config;
+mod discovery;
 pub mod error;
 pub mod extract;
 mod http;
@@ -28,6 +30,8 @@ pub mod jws;
 pub mod keys;
 mod policy;
 pub mod principal;
+mod token_cache;
+pub mod token_client;
 pub mod validator;
 
 pub use config::Config;
@@ -35,6 +39,7 @@ pub use error::{Error, ErrorCode, Result};
 pub use extract::Request;
 pub use principal::Principal;
 pub use algorithm::Algorithm;
+pub use token_client::{AccessToken, TokenClient, TokenClientConfig, TokenRequest};
 pub use validator::{now, Validator};
 
 /// The README's Rust examples, compiled by `cargo test`.

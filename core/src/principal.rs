@@ -51,6 +51,12 @@ impl Principal {
         serde_json::to_string(self).expect("a Principal always serialises")
     }
 
+    /// The `Authorization` header value that forwards this caller's token to a trusted
+    /// first-party service (never to a third party: exchange it with `TokenClient` instead).
+    pub fn authorization_header(&self) -> String {
+        format!("Bearer {}", self.token)
+    }
+
     /// Whether the Principal carries `scope`.
     pub fn has_scope(&self, scope: &str) -> bool {
         self.scopes.iter().any(|s| s == scope)

@@ -27,6 +27,7 @@ use crate::jws::{self, Jws};
 use crate::keys::KeySet;
 use crate::policy::Policy;
 use crate::principal::Principal;
+use crate::token_client::TokenClient;
 use crate::claims;
 
 /// A configured validator. Cheap to clone, `Send + Sync`: share one per service.
@@ -128,10 +129,25 @@ fn build_key_source(c: &IssuerConfig, issuer: &str, config: &Config, http: &Arc<
             quote(issuer)
         )));
     }
+    let auth = match &c.jwks_auth {
+        None => None,
+        Some(_) if c.jwks_url.is_none() && discovery.is_none() => {
+            return Err(config_err("jwks_auth needs a remote key source (jwks_url or discovery)"));
+        }
+        Some(client) => {
+            let mut client = client.clone();
+            if client.issuer.is_none() && client.token_endpoint.is_none() {
+                client.issuer = Some(issuer.to_owned());
+            }
+            client.allow_insecure_http |= config.allow_insecure_http;
+            Some(TokenClient::new(client)?)
+        }
+    };
     let remote = |locator| {
         Ok(KeySource::Remote(RemoteKeys::new(
             locator,
             http.clone(),
+            auth.clone(),
             Duration::from_secs(config.jwks_cache_ttl_s),
             Duration::from_secs(config.jwks_refresh_cooldown_s),
         )))
@@ -196,6 +212,7 @@ impl Validator {
         let entries: Vec<&IssuerConfig> = match &config.issuers {
             Some(list) => {
                 let top_source = top.issuer.is_some()
+                    || top.jwks_auth.is_some()
                     || top.jwks_url.is_some()
                     || top.discovery.is_some()
                     || top.jwks.is_some()
