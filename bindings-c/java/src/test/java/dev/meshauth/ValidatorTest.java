@@ -81,6 +81,35 @@ class ValidatorTest {
     }
 
     @Test
+    void sharedBetweenThreadsAndClosedUnderLoad() throws Exception {
+        Validator v = new Validator(CONFIG);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            results.add(pool.submit(() -> {
+                int nullArguments = 0;
+                for (int i = 0; i < 200; i++) {
+                    try {
+                        v.authenticate("Bearer a.b.c", null);
+                        throw new AssertionError("a garbage token was accepted");
+                    } catch (MeshAuthException e) {
+                        // Before close: the core's answer; after close: null_argument, never a crash.
+                        if (e.errorCode() == ErrorCode.NULL_ARGUMENT) nullArguments++;
+                        else assertEquals(401, e.status());
+                    }
+                }
+                return nullArguments;
+            }));
+        }
+        Thread.sleep(5);
+        v.close();
+        for (java.util.concurrent.Future<Integer> f : results) f.get();
+        pool.shutdown();
+        assertEquals(ErrorCode.NULL_ARGUMENT,
+                assertThrows(MeshAuthException.class, () -> v.validate("a.b.c")).errorCode());
+    }
+
+    @Test
     void json() {
         Object v = Json.parse("{\"a\":[1,2.5,\"x\\u00e9\\n\",true,null],\"big\":12345678901234567890123}");
         assertEquals(new BigInteger("12345678901234567890123"), ((Map<?, ?>) v).get("big"));
