@@ -313,3 +313,45 @@ def test_flask_behind_wsgi_middleware(validator, fresh_token):
     assert client.get("/me", headers={"Authorization": f"Bearer {fresh_token()}"}).get_json() == {"sub": "alice"}
     r = client.get("/me")
     assert r.status_code == 401 and r.get_json()["error"] == "no_credentials"
+
+
+# --- ASGI with remote keys (the async path fetches in a worker thread) ---------------------
+
+
+def test_asgi_with_remote_keys(meshauth_issuer):
+    import asyncio
+
+    import httpx
+
+    dev = meshauth_issuer
+    validator = meshauth.Validator(issuer=dev.issuer, audience="orders", discovery=True)
+    app = starlette_app(validator)
+    token = dev.mint({"sub": "erin", "aud": "orders", "scope": "orders:read"})
+
+    async def main():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            # The first request needs the keys: fetched off the event loop, then cached.
+            first = await client.get("/me", headers={"Authorization": f"Bearer {token}"})
+            assert validator.validate_cached(token) is not None
+            second = await client.get("/me", headers={"Authorization": f"Bearer {token}"})
+            return first, second
+
+    first, second = asyncio.run(main())
+    assert first.status_code == second.status_code == 200
+    assert first.json() == {"sub": "erin", "scopes": ["orders:read"]}
+
+
+def test_asgi_key_source_unavailable(token):
+    import socket
+
+    from starlette.testclient import TestClient
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    validator = meshauth.Validator(issuer="https://issuer.test", audience="orders", jwks_url=f"http://127.0.0.1:{port}/jwks")
+    r = TestClient(starlette_app(validator)).get("/me", headers={"Authorization": f"Bearer {token()}"})
+    assert r.status_code == 503
+    assert "www-authenticate" not in r.headers
+    assert r.json()["error"] == "key_source_unavailable"
