@@ -29,7 +29,9 @@ fn normalize_object(value: Value, top_level: bool) -> meshauth::Result<Value> {
         let name = snake_case(&key);
         if top_level && NESTED_CONFIG_LISTS.contains(&name.as_str()) {
             if let Value::Array(items) = v {
-                v = Value::Array(items.into_iter().map(|i| normalize_object(i, false)).collect::<meshauth::Result<_>>()?);
+                v = Value::Array(
+                    items.into_iter().map(|i| normalize_object(i, false)).collect::<meshauth::Result<_>>()?,
+                );
             }
         }
         if out.contains_key(&name) {

@@ -12,8 +12,8 @@
 
 use meshauth::ErrorCode;
 use napi::bindgen_prelude::*;
-use napi_derive::napi;
 use napi::{sys, Env, JsValue};
+use napi_derive::napi;
 
 /// The name given to every meshauth error object.
 pub const ERROR_NAME: &str = "MeshAuthError";

@@ -18,8 +18,8 @@
 //! without `token`, so that logging a Principal never writes a usable credential.
 
 use napi::bindgen_prelude::*;
-use napi_derive::napi;
 use napi::{sys, Env};
+use napi_derive::napi;
 use serde_json::Value;
 
 /// The authenticated caller. Returned by `Validator` methods; not constructible from JavaScript.
@@ -140,10 +140,7 @@ impl Principal {
 
     /// A plain object for `JSON.stringify`: the typed fields and the claims (integers as `Number`),
     /// never the token.
-    #[napi(
-        js_name = "toJSON",
-        ts_return_type = "PrincipalJSON"
-    )]
+    #[napi(js_name = "toJSON", ts_return_type = "PrincipalJSON")]
     pub fn to_json<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
         let p = &self.inner;
         let view = PrincipalJson {

@@ -12,8 +12,8 @@
 
 use meshauth::Request;
 use napi::bindgen_prelude::*;
-use napi_derive::napi;
 use napi::{Env, Task};
+use napi_derive::napi;
 use serde_json::Value;
 
 use crate::config::config_from_options;
