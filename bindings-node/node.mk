@@ -2,8 +2,9 @@
 NODE ?= node
 NPM ?= npm
 NODE_DIR := $(ROOT)/bindings-node
-NAPI := cd $(NODE_DIR) && $(NODE_DIR)/node_modules/.bin/napi build --platform --js index.js --dts index.d.ts
-ISSUER_BIN ?= $(ROOT)/target/debug/meshauth-issuer
+NODE_NAPI := cd $(NODE_DIR) && $(NODE_DIR)/node_modules/.bin/napi build --platform --js index.js --dts index.d.ts
+# The development issuer for the tests: $MESHAUTH_ISSUER_BIN, else the workspace debug build.
+NODE_ISSUER_BIN := $(or $(MESHAUTH_ISSUER_BIN),$(or $(CARGO_TARGET_DIR),$(ROOT)/target)/debug/meshauth-issuer)
 
 TEST_TARGETS += test-node
 BENCH_TARGETS += bench-node
@@ -14,7 +15,7 @@ node-deps: ## Node: install bindings-node's npm devDependencies (npm ci) when no
 
 .PHONY: node-build
 node-build: node-deps ## Node: debug build of the native module (regenerates index.js/index.d.ts) and drift check against git
-	$(NAPI)
+	$(NODE_NAPI)
 	@if git -C $(NODE_DIR) rev-parse --git-dir >/dev/null 2>&1; then \
 	  git -C $(NODE_DIR) diff --exit-code --stat -- index.js index.d.ts || { \
 	    echo "bindings-node/index.js or index.d.ts changed when regenerated: review and commit them" >&2; exit 1; }; \
@@ -23,10 +24,10 @@ node-build: node-deps ## Node: debug build of the native module (regenerates ind
 .PHONY: test-node
 test-node: node-build ## Node: binding unit tests, typings drift check, node:test suites (corpus, middleware, dev issuer, README)
 	$(CARGO) test -q -p meshauth-node
-	$(CARGO) build -q -p meshauth-issuer --bin meshauth-issuer
-	cd $(NODE_DIR) && MESHAUTH_ISSUER_BIN=$(ISSUER_BIN) $(NODE) --test test/
+	@if [ -z "$(MESHAUTH_ISSUER_BIN)" ]; then $(CARGO) build -q -p meshauth-issuer --bin meshauth-issuer; fi
+	cd $(NODE_DIR) && MESHAUTH_ISSUER_BIN=$(NODE_ISSUER_BIN) $(NODE) --test test/
 
 .PHONY: bench-node
 bench-node: node-deps ## Node: meshauth vs jose / jsonwebtoken / fast-jwt vs raw crypto.verify (release build)
-	$(NAPI) --release
+	$(NODE_NAPI) --release
 	cd $(NODE_DIR) && $(NODE) bench/bench.mjs
