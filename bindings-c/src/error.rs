@@ -148,13 +148,18 @@ impl meshauth_error {
                     json: e.to_json().to_string(),
                 }
             }
-            Failure::NullArgument(arg) => {
-                Self::boundary(meshauth_result::MESHAUTH_NULL_ARGUMENT, format!("argument `{arg}` is NULL"))
-            }
-            Failure::InvalidUtf8(arg) => {
-                Self::boundary(meshauth_result::MESHAUTH_INVALID_UTF8, format!("argument `{arg}` is not valid UTF-8"))
-            }
-            Failure::Panic(what) => Self::boundary(meshauth_result::MESHAUTH_PANIC, format!("internal error (panic): {what}")),
+            Failure::NullArgument(arg) => Self::boundary(
+                meshauth_result::MESHAUTH_NULL_ARGUMENT,
+                format!("argument `{arg}` is NULL"),
+            ),
+            Failure::InvalidUtf8(arg) => Self::boundary(
+                meshauth_result::MESHAUTH_INVALID_UTF8,
+                format!("argument `{arg}` is not valid UTF-8"),
+            ),
+            Failure::Panic(what) => Self::boundary(
+                meshauth_result::MESHAUTH_PANIC,
+                format!("internal error (panic): {what}"),
+            ),
         }
     }
 
@@ -190,11 +195,18 @@ fn boundary_json(code: &CStr, number: u32, message: &str) -> String {
 /// NUL-terminated copies of the catalogue's code strings, built once, indexed by number - 1.
 fn catalogue_c_strs() -> &'static [CString] {
     static NAMES: OnceLock<Vec<CString>> = OnceLock::new();
-    NAMES.get_or_init(|| ErrorCode::all().map(|c| CString::new(c.as_str()).expect("codes are ASCII")).collect())
+    NAMES.get_or_init(|| {
+        ErrorCode::all()
+            .map(|c| CString::new(c.as_str()).expect("codes are ASCII"))
+            .collect()
+    })
 }
 
 fn code_c_str(code: ErrorCode) -> &'static CStr {
-    catalogue_c_strs().get(code.number() as usize - 1).map(CString::as_c_str).unwrap_or(c"unknown_error")
+    catalogue_c_strs()
+        .get(code.number() as usize - 1)
+        .map(CString::as_c_str)
+        .unwrap_or(c"unknown_error")
 }
 
 /// The static name of a result value, `None` for a value this library never returns.
@@ -280,7 +292,9 @@ pub extern "C" fn meshauth_error_http_status(err: *const meshauth_error) -> u16 
 /// Ownership: borrowed NUL-terminated string, valid until `meshauth_error_free(err)`.
 #[no_mangle]
 pub extern "C" fn meshauth_error_www_authenticate(err: *const meshauth_error) -> *const c_char {
-    with(err, std::ptr::null(), |e| e.www_authenticate.as_ref().map_or(std::ptr::null(), |s| s.as_ptr()))
+    with(err, std::ptr::null(), |e| {
+        e.www_authenticate.as_ref().map_or(std::ptr::null(), |s| s.as_ptr())
+    })
 }
 
 /// For `token_endpoint_error`: the OAuth `error` the authorization server answered; else NULL.
@@ -288,7 +302,9 @@ pub extern "C" fn meshauth_error_www_authenticate(err: *const meshauth_error) ->
 /// Ownership: borrowed NUL-terminated string, valid until `meshauth_error_free(err)`.
 #[no_mangle]
 pub extern "C" fn meshauth_error_oauth_error(err: *const meshauth_error) -> *const c_char {
-    with(err, std::ptr::null(), |e| e.oauth_error.as_ref().map_or(std::ptr::null(), |s| s.as_ptr()))
+    with(err, std::ptr::null(), |e| {
+        e.oauth_error.as_ref().map_or(std::ptr::null(), |s| s.as_ptr())
+    })
 }
 
 /// The error as the JSON object every binding exchanges:
@@ -298,7 +314,9 @@ pub extern "C" fn meshauth_error_oauth_error(err: *const meshauth_error) -> *con
 /// Ownership: a new owned string; release it with `meshauth_string_free`.
 #[no_mangle]
 pub extern "C" fn meshauth_error_json(err: *const meshauth_error) -> *mut c_char {
-    with(err, std::ptr::null_mut(), |e| crate::into_owned_c_string(e.json.clone()))
+    with(err, std::ptr::null_mut(), |e| {
+        crate::into_owned_c_string(e.json.clone())
+    })
 }
 
 /// Release an error object. NULL is a no-op.
@@ -378,7 +396,11 @@ mod tests {
     fn every_catalogue_code_has_its_result_with_the_same_number() {
         for code in ErrorCode::all() {
             let r = meshauth_result::from_code(code);
-            assert_ne!(r, meshauth_result::MESHAUTH_UNKNOWN_ERROR, "{code} has no meshauth_result");
+            assert_ne!(
+                r,
+                meshauth_result::MESHAUTH_UNKNOWN_ERROR,
+                "{code} has no meshauth_result"
+            );
             assert_eq!(r as u32, code.number());
             let name = unsafe { CStr::from_ptr(meshauth_result_name(r as u32)) };
             assert_eq!(name.to_str().unwrap(), code.as_str());

@@ -9,7 +9,11 @@ use crate::error::Failure;
 /// A non-NULL `ptr` must point to `len` readable bytes that outlive the returned slice.
 pub(crate) unsafe fn bytes<'a>(ptr: *const u8, len: usize, name: &'static str) -> Result<&'a [u8], Failure> {
     if ptr.is_null() {
-        return if len == 0 { Ok(&[]) } else { Err(Failure::NullArgument(name)) };
+        return if len == 0 {
+            Ok(&[])
+        } else {
+            Err(Failure::NullArgument(name))
+        };
     }
     // SAFETY: the caller guarantees `len` readable bytes at `ptr`.
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
@@ -29,7 +33,11 @@ pub(crate) unsafe fn text<'a>(ptr: *const u8, len: usize, name: &'static str) ->
 ///
 /// # Safety
 /// As for [`bytes`].
-pub(crate) unsafe fn optional_text<'a>(ptr: *const u8, len: usize, name: &'static str) -> Result<Option<&'a str>, Failure> {
+pub(crate) unsafe fn optional_text<'a>(
+    ptr: *const u8,
+    len: usize,
+    name: &'static str,
+) -> Result<Option<&'a str>, Failure> {
     if ptr.is_null() {
         return Ok(None);
     }

@@ -99,7 +99,10 @@ mod tests {
         let s = unsafe { std::ffi::CStr::from_ptr(meshauth_version()) };
         assert_eq!(s.to_str().unwrap(), version);
         let header = include_str!("../include/meshauth.h");
-        assert!(header.contains(&format!("#define MESHAUTH_VERSION \"{version}\"")), "header version define");
+        assert!(
+            header.contains(&format!("#define MESHAUTH_VERSION \"{version}\"")),
+            "header version define"
+        );
     }
 
     #[test]

@@ -20,10 +20,16 @@ pub struct meshauth_str {
 }
 
 impl meshauth_str {
-    const ABSENT: meshauth_str = meshauth_str { data: std::ptr::null(), len: 0 };
+    const ABSENT: meshauth_str = meshauth_str {
+        data: std::ptr::null(),
+        len: 0,
+    };
 
     fn of(s: &str) -> meshauth_str {
-        meshauth_str { data: s.as_ptr().cast(), len: s.len() }
+        meshauth_str {
+            data: s.as_ptr().cast(),
+            len: s.len(),
+        }
     }
 
     fn of_option(s: Option<&String>) -> meshauth_str {
@@ -84,7 +90,9 @@ pub extern "C" fn meshauth_principal_issuer(p: *const meshauth_principal) -> mes
 /// Ownership: borrowed from `p`, valid until `meshauth_principal_free(p)`.
 #[no_mangle]
 pub extern "C" fn meshauth_principal_client_id(p: *const meshauth_principal) -> meshauth_str {
-    with(p, meshauth_str::ABSENT, |p| meshauth_str::of_option(p.client_id.as_ref()))
+    with(p, meshauth_str::ABSENT, |p| {
+        meshauth_str::of_option(p.client_id.as_ref())
+    })
 }
 
 /// `jti`; absent when the token has none.
@@ -129,7 +137,11 @@ pub unsafe extern "C" fn meshauth_principal_not_before(p: *const meshauth_princi
     optional_i64(p, out, |p| p.not_before)
 }
 
-fn optional_i64(p: *const meshauth_principal, out: *mut i64, f: impl FnOnce(&meshauth::Principal) -> Option<i64>) -> bool {
+fn optional_i64(
+    p: *const meshauth_principal,
+    out: *mut i64,
+    f: impl FnOnce(&meshauth::Principal) -> Option<i64>,
+) -> bool {
     if out.is_null() {
         return false;
     }
@@ -165,7 +177,9 @@ pub extern "C" fn meshauth_principal_scope_count(p: *const meshauth_principal) -
 /// Ownership: borrowed from `p`, valid until `meshauth_principal_free(p)`.
 #[no_mangle]
 pub extern "C" fn meshauth_principal_scope(p: *const meshauth_principal, index: usize) -> meshauth_str {
-    with(p, meshauth_str::ABSENT, |p| meshauth_str::of_option(p.scopes.get(index)))
+    with(p, meshauth_str::ABSENT, |p| {
+        meshauth_str::of_option(p.scopes.get(index))
+    })
 }
 
 /// Whether the Principal carries the scope `(scope, len)` (exact match). False on NULL arguments
@@ -173,7 +187,11 @@ pub extern "C" fn meshauth_principal_scope(p: *const meshauth_principal, index: 
 ///
 /// Ownership: borrows `p` for the call; returns a plain value (nothing to free).
 #[no_mangle]
-pub unsafe extern "C" fn meshauth_principal_has_scope(p: *const meshauth_principal, scope: *const u8, len: usize) -> bool {
+pub unsafe extern "C" fn meshauth_principal_has_scope(
+    p: *const meshauth_principal,
+    scope: *const u8,
+    len: usize,
+) -> bool {
     if scope.is_null() {
         return false;
     }
@@ -199,7 +217,9 @@ pub extern "C" fn meshauth_principal_audience_count(p: *const meshauth_principal
 /// Ownership: borrowed from `p`, valid until `meshauth_principal_free(p)`.
 #[no_mangle]
 pub extern "C" fn meshauth_principal_audience(p: *const meshauth_principal, index: usize) -> meshauth_str {
-    with(p, meshauth_str::ABSENT, |p| meshauth_str::of_option(p.audiences.get(index)))
+    with(p, meshauth_str::ABSENT, |p| {
+        meshauth_str::of_option(p.audiences.get(index))
+    })
 }
 
 /// The number of roles (values at the configured `roles_claim`).
