@@ -73,6 +73,17 @@ impl Keyring {
         json!({ "keys": keys })
     }
 
+    /// The published keys that may verify a token with header `alg` and `kid` (current generation
+    /// first): with a `kid`, only that key, and only if it is an `alg` key; without, every `alg` key.
+    pub fn verification_keys(&self, alg: Algorithm, kid: Option<&str>) -> Vec<&SigningKey> {
+        self.current
+            .keys
+            .iter()
+            .chain(self.previous.iter().flat_map(|g| g.keys.iter()))
+            .filter(|k| k.alg() == alg && kid.map_or(true, |kid| k.kid() == kid))
+            .collect()
+    }
+
     /// Every published kid.
     pub fn published_kids(&self) -> Vec<String> {
         let mut kids = self.current.kids();

@@ -12,15 +12,20 @@
 
 pub mod access_token;
 pub mod b64;
+pub mod client_assertion;
 pub mod client_auth;
 pub mod clients;
 pub mod discovery;
 pub mod grants;
+pub mod issued_token;
 pub mod jws;
 pub mod keyring;
 pub mod mint;
 pub mod oauth_error;
 pub mod pem;
+pub mod public_jwk;
+pub mod received_jwt;
+pub mod replay_cache;
 mod secret;
 pub mod server;
 pub mod signing_key;

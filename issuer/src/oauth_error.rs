@@ -2,6 +2,9 @@
 
 use serde_json::json;
 
+/// The challenge of `invalid_client` answers.
+pub const BASIC_CHALLENGE: &str = "Basic realm=\"meshauth-issuer\"";
+
 /// An error answered by the token endpoint (and, with the same shape, by the dev endpoints).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OAuthError {
@@ -11,6 +14,9 @@ pub struct OAuthError {
     /// The RFC 6749 / RFC 8707 error code (`invalid_request`, `invalid_client`, …).
     pub error: &'static str,
     pub description: String,
+    /// The `WWW-Authenticate` challenge of a 401: `Basic realm="meshauth-issuer"` for
+    /// `invalid_client`, a `Bearer` challenge when the client authenticated with a Bearer token.
+    pub www_authenticate: Option<String>,
 }
 
 impl OAuthError {
@@ -20,7 +26,13 @@ impl OAuthError {
             "server_error" => 500,
             _ => 400,
         };
-        OAuthError { status, error, description: description.into() }
+        let www_authenticate = (error == "invalid_client").then(|| BASIC_CHALLENGE.to_owned());
+        OAuthError { status, error, description: description.into(), www_authenticate }
+    }
+
+    /// The same error with another `WWW-Authenticate` challenge.
+    pub fn with_challenge(self, challenge: impl Into<String>) -> OAuthError {
+        OAuthError { www_authenticate: Some(challenge.into()), ..self }
     }
 
     pub fn invalid_request(description: impl Into<String>) -> OAuthError {

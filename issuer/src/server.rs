@@ -23,6 +23,7 @@ use crate::discovery;
 use crate::keyring::Keyring;
 use crate::mint::{self, MintRequest};
 use crate::oauth_error::OAuthError;
+use crate::replay_cache::ReplayCache;
 use crate::state::IssuerState;
 use crate::token_endpoint;
 
@@ -98,6 +99,7 @@ impl Issuer {
             clients: options.clients,
             keyring: RwLock::new(keyring),
             token_ttl_s: options.token_ttl_s,
+            used_assertions: ReplayCache::new(),
         });
         let server = Arc::new(server);
         let stopping = Arc::new(AtomicBool::new(false));
@@ -140,7 +142,7 @@ impl RunningIssuer {
 
     /// `{url}/token`.
     pub fn token_url(&self) -> String {
-        format!("{}/token", self.state.base_url)
+        self.state.token_endpoint()
     }
 
     /// The current JWK Set.
@@ -219,8 +221,8 @@ impl Answer {
 
     fn oauth_error(e: &OAuthError) -> Answer {
         let mut a = Answer { status: e.status, content_type: "application/json", headers: Vec::new(), body: e.body() };
-        if e.error == "invalid_client" {
-            a.headers.push(("WWW-Authenticate", "Basic realm=\"meshauth-issuer\"".to_owned()));
+        if let Some(challenge) = &e.www_authenticate {
+            a.headers.push(("WWW-Authenticate", challenge.clone()));
         }
         a
     }

@@ -4,6 +4,7 @@ use std::sync::RwLock;
 
 use crate::clients::ClientRegistry;
 use crate::keyring::Keyring;
+use crate::replay_cache::ReplayCache;
 
 pub struct IssuerState {
     /// The `iss` of every token and the `issuer` of the metadata.
@@ -14,9 +15,16 @@ pub struct IssuerState {
     pub keyring: RwLock<Keyring>,
     /// Lifetime of access tokens from the token endpoint, in seconds.
     pub token_ttl_s: u64,
+    /// `jti`s of the `private_key_jwt` assertions already used.
+    pub used_assertions: ReplayCache,
 }
 
 impl IssuerState {
+    /// `{base_url}/token`: with the issuer identifier, a valid `aud` of client assertions.
+    pub fn token_endpoint(&self) -> String {
+        format!("{}/token", self.base_url)
+    }
+
     pub fn keyring(&self) -> std::sync::RwLockReadGuard<'_, Keyring> {
         self.keyring.read().unwrap_or_else(|poisoned| poisoned.into_inner())
     }

@@ -32,6 +32,15 @@ impl Form {
             Some(_) => Err(OAuthError::invalid_request(format!("parameter {name:?} is repeated"))),
         }
     }
+
+    /// Every non-empty value of `name`, for the parameters that may repeat (RFC 8693 `audience`
+    /// and `resource`).
+    pub fn get_all(&self, name: &str) -> Vec<&str> {
+        self.params
+            .get(name)
+            .map(|v| v.iter().map(String::as_str).filter(|s| !s.is_empty()).collect())
+            .unwrap_or_default()
+    }
 }
 
 /// Handle a token request: `content_type` and `authorization` are the request's headers.
@@ -51,7 +60,7 @@ pub fn handle(
         OAuthError::new("unsupported_grant_type", format!("grant_type {grant_type:?} is not supported"))
     })?;
     let creds = client_auth::credentials(&form, authorization)?;
-    let client = client_auth::authenticate(&state.clients, &creds)?;
+    let client = client_auth::authenticate(state, &creds, grant_type.is_exchange())?;
     if !client.may_use_grant(grant_type.as_str()) {
         return Err(OAuthError::new(
             "unauthorized_client",
@@ -60,6 +69,8 @@ pub fn handle(
     }
     let grant = match grant_type {
         GrantType::ClientCredentials => grants::client_credentials::grant(client, &form)?,
+        GrantType::JwtBearer => grants::jwt_bearer::grant(state, client, &form)?,
+        GrantType::TokenExchange => grants::token_exchange::grant(state, client, &form)?,
     };
     access_token::issue(state, &grant)
 }

@@ -110,8 +110,19 @@ fn discovery_documents() {
         assert_eq!(doc["issuer"], issuer.issuer());
         assert_eq!(doc["jwks_uri"], format!("{}/jwks", issuer.url()));
         assert_eq!(doc["token_endpoint"], format!("{}/token", issuer.url()));
-        assert_eq!(doc["grant_types_supported"], json!(["client_credentials"]));
-        assert_eq!(doc["token_endpoint_auth_methods_supported"], json!(["client_secret_basic", "client_secret_post"]));
+        assert_eq!(
+            doc["grant_types_supported"],
+            json!([
+                "client_credentials",
+                "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                "urn:ietf:params:oauth:grant-type:token-exchange"
+            ])
+        );
+        assert_eq!(
+            doc["token_endpoint_auth_methods_supported"],
+            json!(["client_secret_basic", "client_secret_post", "private_key_jwt"])
+        );
+        assert_eq!(doc["token_endpoint_auth_signing_alg_values_supported"], json!(["RS256", "PS256", "ES256", "EdDSA"]));
         assert_eq!(doc["id_token_signing_alg_values_supported"], json!(["RS256", "ES256", "EdDSA"]));
     }
     assert!(issuer.url().starts_with("http://127.0.0.1:"));

@@ -1,37 +1,23 @@
 //! `grant_type=client_credentials` (RFC 6749 §4.4): a service's own token.
 //!
 //! - `scope` (optional, space-separated): every requested scope must be registered for the
-//!   client, else `invalid_scope`; absent, every registered scope is granted.
-//! - `audience` (optional): must be one of the client's registered audiences, else
+//!   client (`scopes`), else `invalid_scope`; absent, every registered scope is granted.
+//! - `audience` (optional): must be one of the client's registered `audiences`, else
 //!   `invalid_target` (RFC 8707 error code); absent, `aud` lists all of them.
 
 use crate::access_token::Grant;
 use crate::clients::Client;
+use crate::grants::scopes;
 use crate::oauth_error::OAuthError;
 use crate::token_endpoint::Form;
 
 pub fn grant(client: &Client, form: &Form) -> Result<Grant, OAuthError> {
-    let scopes = match form.get("scope")? {
-        None => client.scopes.clone(),
-        Some(requested) => {
-            let mut scopes: Vec<String> = Vec::new();
-            for scope in requested.split(' ').filter(|s| !s.is_empty()) {
-                if !client.scopes.iter().any(|s| s == scope) {
-                    return Err(OAuthError::new(
-                        "invalid_scope",
-                        format!("scope {scope:?} is not registered for client {:?}", client.client_id),
-                    ));
-                }
-                if !scopes.iter().any(|s| s == scope) {
-                    scopes.push(scope.to_owned());
-                }
-            }
-            scopes
-        }
-    };
+    let scopes = scopes::select(client, form.get("scope")?, &client.scopes, "scopes")?;
     let audiences = match form.get("audience")? {
         None => client.audiences.clone(),
-        Some(audience) if client.audiences.iter().any(|a| a == audience) => vec![audience.to_owned()],
+        Some(audience) if client.audiences.iter().any(|a| a == audience) => {
+            vec![audience.to_owned()]
+        }
         Some(audience) => {
             return Err(OAuthError::new(
                 "invalid_target",
@@ -45,5 +31,11 @@ pub fn grant(client: &Client, form: &Form) -> Result<Grant, OAuthError> {
             format!("client {:?} has no registered audience", client.client_id),
         ));
     }
-    Ok(Grant { subject: client.client_id.clone(), client_id: client.client_id.clone(), audiences, scopes })
+    Ok(Grant {
+        subject: client.client_id.clone(),
+        client_id: client.client_id.clone(),
+        audiences,
+        scopes,
+        ..Grant::default()
+    })
 }
