@@ -313,7 +313,9 @@ impl TokenClient {
     }
 
     fn own_key(req: &TokenRequest) -> String {
-        let mut scopes: Vec<String> = req.scope.as_ref().map(|s| s.to_vec()).unwrap_or_default();
+        let mut scopes: Vec<String> = joined(&req.scope)
+            .map(|s| s.split_whitespace().map(str::to_owned).collect())
+            .unwrap_or_default();
         scopes.sort();
         let mut resources: Vec<String> = req.resource.as_ref().map(|s| s.to_vec()).unwrap_or_default();
         resources.sort();
