@@ -297,3 +297,20 @@ mod tests {
         assert!(!has_long_digit_run(r#"{"f":1.5e300}"#));
     }
 }
+
+/// Module set-up: `console.log(principal)` / `util.inspect` show the fields and claims (as
+/// `toJSON()` does, without the token) instead of an empty `Principal {}`.
+#[napi(module_exports)]
+pub fn install_inspect(exports: Object, env: Env) -> Result<()> {
+    let install: Function<Unknown, Unknown> = env.run_script(
+        "(function (P) {
+           Object.defineProperty(P.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+             value: function (depth, options, inspect) { return 'Principal ' + inspect(this.toJSON(), options) },
+             writable: true, configurable: true,
+           })
+         })",
+    )?;
+    let class: Unknown = exports.get_named_property("Principal")?;
+    install.call(class)?;
+    Ok(())
+}

@@ -3,6 +3,7 @@
 import test from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
+import { inspect } from 'node:util'
 import { ALGS, AUDIENCE, ISSUER, NOW, claims, jwksFor, options, sign } from './fixtures/keys.mjs'
 
 const require = createRequire(import.meta.url)
@@ -58,6 +59,10 @@ test('integers beyond 2^53 come back as BigInt; claimsJson is exact; toJSON has 
   assert.equal(json.claims.small, 42)
   assert.equal(typeof json.claims.id, 'number')
   assert.equal('token' in json, false)
+  const shown = inspect(p)
+  assert.match(shown, /^Principal \{/)
+  assert.match(shown, /subject: 'alice'/)
+  assert.equal(shown.includes(p.token), false, 'inspect never shows the token')
 })
 
 test('claims: member order, __proto__ stays a plain key on both paths', async () => {
