@@ -11,7 +11,7 @@ PY_BASE ?= $(shell command -v python3.11 || command -v python3)
 PY_STAMP := $(PY_VENV)/.meshauth-python-deps
 PY_DEPS := "maturin>=1.9,<2" pytest mypy starlette fastapi httpx httpx2 flask "pyjwt[crypto]" joserfc pyjwt-rs cryptography
 PY_ENV := VIRTUAL_ENV=$(PY_VENV) PATH=$(PY_VENV)/bin:$$PATH
-ISSUER_BIN := $(ROOT)/target/debug/meshauth-issuer
+ISSUER_BIN := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)/debug/meshauth-issuer
 
 $(PY):
 	$(PY_BASE) -m venv $(PY_VENV)
@@ -23,9 +23,16 @@ $(PY_STAMP): $(PY_DIR)/python.mk | $(PY)
 .PHONY: python-venv
 python-venv: $(PY_STAMP) ## Create $(ROOT)/.venv with the Python build, test and bench tools
 
-.PHONY: python-develop
-python-develop: $(PY_STAMP) ## Build the Python extension (debug) into .venv with maturin develop
+# The editable install (.pth, entry points) is made once; later builds only refresh the module
+# in place (`--skip-install`), which takes a second when nothing changed.
+PY_INSTALLED := $(PY_VENV)/.meshauth-python-installed
+$(PY_INSTALLED): $(PY_STAMP) $(PY_DIR)/pyproject.toml
 	cd $(PY_DIR) && $(PY_ENV) maturin develop -q
+	touch $@
+
+.PHONY: python-develop
+python-develop: $(PY_INSTALLED) ## Build the Python extension (debug) into .venv with maturin develop
+	cd $(PY_DIR) && $(PY_ENV) maturin develop -q --skip-install
 
 .PHONY: python-issuer
 python-issuer:
@@ -38,8 +45,8 @@ test-python: python-develop python-issuer ## Python: stubtest (.pyi vs the modul
 	cd $(PY_DIR) && $(PY_ENV) MESHAUTH_ISSUER_BIN=$(ISSUER_BIN) python -m pytest tests -q -p no:cacheprovider
 
 .PHONY: bench-python
-bench-python: $(PY_STAMP) python-issuer ## Python: meshauth vs PyJWT, joserfc, pyjwt-rs and the raw-verify floor (release build)
-	cd $(PY_DIR) && $(PY_ENV) maturin develop -q --release
+bench-python: $(PY_INSTALLED) ## Python: meshauth vs PyJWT, joserfc, pyjwt-rs and the raw-verify floor (release build)
+	cd $(PY_DIR) && $(PY_ENV) maturin develop -q --release --skip-install
 	cd $(PY_DIR) && $(PY_ENV) python bench/bench.py
 
 TEST_TARGETS += test-python
