@@ -30,6 +30,7 @@ pub fn request_from_py(headers: Option<&Bound<'_, PyAny>>, cookies: Option<&Boun
 
 fn pairs(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<(String, String)>> {
     let py = obj.py();
+    let shape = || PyTypeError::new_err(format!("{what}: expected a mapping or (name, value) pairs"));
     let mut out = Vec::new();
     if let Ok(dict) = obj.cast::<PyDict>() {
         out.reserve(dict.len());
@@ -45,15 +46,12 @@ fn pairs(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<(String, String)>> 
     } else if obj.hasattr(pyo3::intern!(py, "items"))? {
         obj.call_method0(pyo3::intern!(py, "items"))?
     } else if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
-        return Err(PyTypeError::new_err(format!("{what}: expected a mapping or (name, value) pairs")));
+        return Err(shape());
     } else {
         obj.clone()
     };
     for item in iterable.try_iter()? {
-        let item = item?;
-        let (name, value) = pair(&item).ok_or_else(|| {
-            PyTypeError::new_err(format!("{what}: expected a mapping or (name, value) pairs"))
-        })?;
+        let (name, value) = pair(&item?).ok_or_else(shape)?;
         out.push((text(&name, what)?, text(&value, what)?));
     }
     Ok(out)
@@ -61,21 +59,27 @@ fn pairs(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<(String, String)>> 
 
 /// A `(name, value)` tuple, or a two-item list (JSON's form of a pair).
 fn pair<'py>(item: &Bound<'py, PyAny>) -> Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
-    if let Ok(t) = item.cast::<PyTuple>() {
-        return (t.len() == 2).then(|| (t.get_item(0).ok(), t.get_item(1).ok())).and_then(|(a, b)| Some((a?, b?)));
-    }
-    if let Ok(l) = item.cast::<PyList>() {
-        return (l.len() == 2).then(|| (l.get_item(0).ok(), l.get_item(1).ok())).and_then(|(a, b)| Some((a?, b?)));
-    }
-    None
+    let items = if let Ok(t) = item.cast::<PyTuple>() {
+        (t.len() == 2).then(|| (t.get_item(0), t.get_item(1)))?
+    } else if let Ok(l) = item.cast::<PyList>() {
+        (l.len() == 2).then(|| (l.get_item(0), l.get_item(1)))?
+    } else {
+        return None;
+    };
+    Some((items.0.ok()?, items.1.ok()?))
 }
 
+/// A header name or value: `str` as is, `bytes` as ISO-8859-1 (every byte is one character).
 fn text(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
     if let Ok(s) = obj.cast::<PyString>() {
         return Ok(s.to_cow()?.into_owned());
     }
     if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(b.as_bytes().iter().map(|&c| c as char).collect());
+        let bytes = b.as_bytes();
+        return Ok(match std::str::from_utf8(bytes) {
+            Ok(ascii) if bytes.is_ascii() => ascii.to_owned(),
+            _ => bytes.iter().map(|&c| char::from(c)).collect(),
+        });
     }
     Err(PyTypeError::new_err(format!("{what}: names and values must be str or bytes")))
 }

@@ -289,3 +289,13 @@ def test_to_json_and_issuers(validator, token):
     assert as_json["subject"] == "alice" and as_json["claims"]["big"] == 2**65
     assert as_json["token"] == tok
     assert validator.issuers == [ISSUER]
+
+
+def test_header_bytes_are_latin1_and_pairs_may_be_lists(validator, token):
+    tok = token()
+    headers = [(b"x-name", b"caf\xe9"), [b"authorization", f"Bearer {tok}".encode()]]
+    assert validator.authenticate(headers, now=NOW).subject == "alice"
+    with pytest.raises(TypeError):
+        validator.authenticate(f"Bearer {tok}", now=NOW)
+    with pytest.raises(TypeError):
+        validator.authenticate([("a", "b", "c")], now=NOW)
