@@ -42,12 +42,13 @@ export interface MeshAuthError extends Error {
 /** A request as a framework hands it over. */
 export interface RequestLike {
   /**
-   * `req.headers` (values `string` or `string[]`), Node's flat `req.rawHeaders`, or
-   * `[name, value]` pairs. Raw forms keep duplicate headers visible to the checks.
+   * `req.headers` (values `string` or `string[]`), Node's flat `req.rawHeaders`, `[name, value]`
+   * pairs, or any iterable of pairs (a fetch `Headers`, a `Map`). Raw forms keep duplicate headers
+   * visible to the checks.
    */
-  headers?: Record<string, string | string[] | undefined> | string[] | Array<[string, string]> | null
+  headers?: Record<string, string | string[] | number | undefined> | string[] | Iterable<[string, string]> | null
   /** Cookies already parsed by the framework; omit to let meshauth parse the `Cookie` header. */
-  cookies?: Record<string, string> | Array<[string, string]> | null
+  cookies?: Record<string, string> | Iterable<[string, string]> | null
 }
 
 /** Key source and policy of one trusted issuer (each name also accepted in camelCase). */

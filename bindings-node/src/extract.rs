@@ -4,8 +4,9 @@
 //! only copies what the framework hands over, keeping duplicates visible so the core can refuse an
 //! ambiguous request:
 //! - `headers`: a plain object (`req.headers` of Node/Express/Fastify: each value a string or an
-//!   array of strings, one pair per element), an array of `[name, value]` pairs, or Node's flat
-//!   `req.rawHeaders` array (`[name, value, name, value, …]`). `null`/`undefined` means none.
+//!   array of strings, one pair per element), an array of `[name, value]` pairs, Node's flat
+//!   `req.rawHeaders` array (`[name, value, name, value, …]`), or any other iterable of pairs (a
+//!   fetch `Headers`, a `Map`). `null`/`undefined` means none.
 //! - `cookies`: cookies the framework already parsed, as a plain object or `[name, value]` pairs;
 //!   `null`/`undefined` lets the core parse the `Cookie` header(s) itself (which also catches a
 //!   cookie sent twice, something a parsed object can no longer show).
@@ -119,6 +120,30 @@ unsafe fn scalar(env: sys::napi_env, v: sys::napi_value, what: &str) -> Shaped<S
     }
 }
 
+/// `Array.from(v)` when `v` is iterable (has `Symbol.iterator`), else `None`.
+unsafe fn iterable_entries(env: sys::napi_env, v: sys::napi_value) -> Shaped<Option<sys::napi_value>> {
+    let mut global = ptr::null_mut();
+    let mut symbol = ptr::null_mut();
+    let mut iterator = ptr::null_mut();
+    let mut has = false;
+    unsafe {
+        call!(sys::napi_get_global(env, &mut global));
+        call!(sys::napi_get_named_property(env, global, c"Symbol".as_ptr(), &mut symbol));
+        call!(sys::napi_get_named_property(env, symbol, c"iterator".as_ptr(), &mut iterator));
+        call!(sys::napi_has_property(env, v, iterator, &mut has));
+        if !has {
+            return Ok(None);
+        }
+        let mut array = ptr::null_mut();
+        let mut from = ptr::null_mut();
+        let mut entries = ptr::null_mut();
+        call!(sys::napi_get_named_property(env, global, c"Array".as_ptr(), &mut array));
+        call!(sys::napi_get_named_property(env, array, c"from".as_ptr(), &mut from));
+        call!(sys::napi_call_function(env, array, from, 1, &v, &mut entries));
+        Ok(Some(entries))
+    }
+}
+
 /// Header or cookie (name, value) pairs from an object, a pairs array, or (headers only) a flat
 /// `rawHeaders` array.
 unsafe fn pairs(env: sys::napi_env, v: sys::napi_value, what: &str, allow_flat: bool) -> Shaped<Vec<(String, String)>> {
@@ -155,6 +180,10 @@ unsafe fn pairs(env: sys::napi_env, v: sys::napi_value, what: &str, allow_flat: 
             }
         }
         return Ok(out);
+    }
+    // An iterable that is not an array (a fetch `Headers`, a `Map`): its entries as pairs.
+    if let Some(entries) = unsafe { iterable_entries(env, v)? } {
+        return unsafe { pairs(env, entries, what, false) };
     }
     // A plain object: own enumerable string keys, in insertion order.
     let mut names = ptr::null_mut();
