@@ -1,104 +1,12 @@
 //! The development issuer over real HTTP on a loopback port.
 
-use aws_lc_rs::signature::{self, RsaPublicKeyComponents, UnparsedPublicKey};
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+mod common;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use meshauth_issuer::{ClientRegistry, Issuer, IssuerOptions, MintRequest, RunningIssuer};
+use common::*;
+use meshauth_issuer::{ClientRegistry, Issuer, IssuerOptions, MintRequest};
 use serde_json::{json, Value};
-
-fn start() -> RunningIssuer {
-    Issuer::start(IssuerOptions::default()).expect("the issuer starts")
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::new_with_config(ureq::config::Config::builder().http_status_as_error(false).build())
-}
-
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-}
-
-fn reply(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
-    let mut resp = result.expect("HTTP exchange");
-    let headers =
-        resp.headers().iter().map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or("").to_owned())).collect();
-    let status = resp.status().as_u16();
-    let body = resp.body_mut().read_to_string().expect("body");
-    Reply { status, headers, body }
-}
-
-fn get(url: &str) -> Reply {
-    reply(agent().get(url).call())
-}
-
-fn post_json(url: &str, body: &Value) -> Reply {
-    reply(agent().post(url).content_type("application/json").send(body.to_string()))
-}
-
-fn basic(id: &str, secret: &str) -> String {
-    format!("Basic {}", STANDARD.encode(format!("{id}:{secret}")))
-}
-
-/// POST /token with form fields and optional Basic credentials.
-fn token(issuer: &RunningIssuer, basic_auth: Option<(&str, &str)>, form: &[(&str, &str)]) -> Reply {
-    let mut req = agent().post(issuer.token_url());
-    if let Some((id, secret)) = basic_auth {
-        req = req.header("Authorization", basic(id, secret));
-    }
-    reply(req.send_form(form.iter().copied()))
-}
-
-fn segments(token: &str) -> (Value, Value, Vec<u8>, String) {
-    let parts: Vec<&str> = token.split('.').collect();
-    assert_eq!(parts.len(), 3, "compact JWS");
-    let decode = |s: &str| URL_SAFE_NO_PAD.decode(s).expect("base64url");
-    (
-        serde_json::from_slice(&decode(parts[0])).expect("header JSON"),
-        serde_json::from_slice(&decode(parts[1])).expect("payload JSON"),
-        decode(parts[2]),
-        format!("{}.{}", parts[0], parts[1]),
-    )
-}
-
-/// Verify a compact JWS with aws-lc-rs against the JWK of the JWKS named by its `kid`.
-fn verify_with_jwks(token: &str, jwks: &Value) -> Result<Value, String> {
-    let (header, payload, sig, input) = segments(token);
-    let kid = header["kid"].as_str().ok_or("no kid")?;
-    let jwk = jwks["keys"].as_array().unwrap().iter().find(|k| k["kid"] == kid).ok_or("kid not in the JWKS")?;
-    assert_eq!(jwk["alg"], header["alg"], "the JWK's alg matches the header's");
-    assert_eq!(jwk["use"], "sig");
-    let b = |name: &str| URL_SAFE_NO_PAD.decode(jwk[name].as_str().expect("member")).expect("base64url");
-    let ok = match header["alg"].as_str().unwrap() {
-        "RS256" => RsaPublicKeyComponents { n: b("n"), e: b("e") }
-            .verify(&signature::RSA_PKCS1_2048_8192_SHA256, input.as_bytes(), &sig)
-            .is_ok(),
-        "ES256" => {
-            let mut point = vec![4u8];
-            point.extend(b("x"));
-            point.extend(b("y"));
-            assert_eq!(sig.len(), 64, "ES256 signatures are raw R||S");
-            UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, point).verify(input.as_bytes(), &sig).is_ok()
-        }
-        "EdDSA" => UnparsedPublicKey::new(&signature::ED25519, b("x")).verify(input.as_bytes(), &sig).is_ok(),
-        other => return Err(format!("unexpected alg {other}")),
-    };
-    if ok {
-        Ok(payload)
-    } else {
-        Err("signature does not verify".into())
-    }
-}
 
 #[test]
 fn discovery_documents() {
