@@ -3,7 +3,7 @@
 //! Routes:
 //! - `GET /.well-known/openid-configuration`, `GET /.well-known/oauth-authorization-server`
 //! - `GET /jwks`
-//! - `POST /token` (`client_credentials`; see [`crate::token_endpoint`])
+//! - `POST /token` (`client_credentials`, jwt-bearer, token exchange; see [`crate::token_endpoint`])
 //! - `POST /dev/mint` (see [`crate::mint`]), `POST /dev/rotate` (`{"retire": bool}` optional)
 //! - `GET /health` → `ok`
 //!

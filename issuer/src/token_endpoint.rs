@@ -1,4 +1,6 @@
-//! `POST /token`: parse the form, authenticate the client, dispatch on `grant_type`.
+//! `POST /token`: parse the form, authenticate the client ([`crate::client_auth`]), check the
+//! grant is in the client's `grants` (else `unauthorized_client`), dispatch on `grant_type`
+//! ([`crate::grants`]).
 
 use std::collections::BTreeMap;
 

@@ -30,7 +30,10 @@ fn discovery_documents() {
             doc["token_endpoint_auth_methods_supported"],
             json!(["client_secret_basic", "client_secret_post", "private_key_jwt"])
         );
-        assert_eq!(doc["token_endpoint_auth_signing_alg_values_supported"], json!(["RS256", "PS256", "ES256", "EdDSA"]));
+        assert_eq!(
+            doc["token_endpoint_auth_signing_alg_values_supported"],
+            json!(["RS256", "PS256", "ES256", "EdDSA"])
+        );
         assert_eq!(doc["id_token_signing_alg_values_supported"], json!(["RS256", "ES256", "EdDSA"]));
     }
     assert!(issuer.url().starts_with("http://127.0.0.1:"));
