@@ -113,6 +113,12 @@ impl PyPrincipal {
         self.inner.claims_json()
     }
 
+    /// `Bearer <token>`: forwards this caller's token to a trusted first-party service (never to a
+    /// third party: exchange it with `TokenClient` instead).
+    fn authorization_header(&self) -> String {
+        self.inner.authorization_header()
+    }
+
     /// Whether the Principal carries `scope`.
     fn has_scope(&self, scope: PyBackedStr) -> bool {
         self.inner.has_scope(&scope)

@@ -23,6 +23,8 @@ def test_readme_examples_run(capsys):
     out = capsys.readouterr().out
     assert "Principal(" in out and "alice" in out
     assert 'Bearer error="invalid_token", error_description="the access token expired"' in out
+    assert "AccessToken(" in out and "<redacted>" in out
+    assert namespace["outgoing_headers"]["Authorization"].startswith("Bearer ")
     # The framework examples built working apps.
     from fastapi.testclient import TestClient
 

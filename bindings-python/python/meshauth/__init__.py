@@ -11,7 +11,7 @@ One Rust core holds every decision; this package is its Python binding::
 
 from __future__ import annotations
 
-from ._meshauth import Principal, __version__, error_codes, error_for_code
+from ._meshauth import AccessToken, Principal, __version__, error_codes, error_for_code
 from .errors import (
     ERRORS,
     CallerNotAllowed,
@@ -26,11 +26,14 @@ from .errors import (
     TokenEndpointError,
     TokenNotYetValid,
 )
+from .token_client import TokenClient
 from .validator import Validator
 
 __all__ = [
     "Validator",
     "Principal",
+    "TokenClient",
+    "AccessToken",
     "error_codes",
     "error_for_code",
     "ERRORS",
