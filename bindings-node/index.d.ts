@@ -177,8 +177,8 @@ export declare class Validator {
   validate(token: string, options?: CheckOptions | undefined | null): Promise<Principal>
   /**
    * Pull the token out of a request (`Authorization: Bearer`, or the configured cookie) and
-   * validate it. `headers`: `req.headers`, `req.rawHeaders` or `[name, value]` pairs;
-   * `cookies` (optional): already-parsed cookies. Resolves to the `Principal`; rejects with a
+   * validate it. `headers`: `req.headers`, `req.rawHeaders`, `[name, value]` pairs or any
+   * iterable of pairs; `cookies` (optional): already-parsed cookies. Resolves to the `Principal`; rejects with a
    * `MeshAuthError`.
    */
   authenticate(request: RequestLike, options?: CheckOptions): Promise<Principal>

@@ -131,8 +131,8 @@ impl Validator {
     }
 
     /// Pull the token out of a request (`Authorization: Bearer`, or the configured cookie) and
-    /// validate it. `headers`: `req.headers`, `req.rawHeaders` or `[name, value]` pairs;
-    /// `cookies` (optional): already-parsed cookies. Resolves to the `Principal`; rejects with a
+    /// validate it. `headers`: `req.headers`, `req.rawHeaders`, `[name, value]` pairs or any
+    /// iterable of pairs; `cookies` (optional): already-parsed cookies. Resolves to the `Principal`; rejects with a
     /// `MeshAuthError`.
     #[napi(ts_args_type = "request: RequestLike, options?: CheckOptions", ts_return_type = "Promise<Principal>")]
     pub fn authenticate<'env>(
@@ -180,8 +180,9 @@ impl Validator {
     fn check_sync(&self, env: &Env, input: Input, now: Option<i64>) -> Result<Principal> {
         let clock = now.unwrap_or_else(meshauth::validator::now);
         let result = guard(|| match input.cached(&self.inner, clock) {
+            Ok(Some(p)) => Ok(p),
             Ok(None) => input.blocking(&self.inner, now),
-            other => other.map(|p| p.expect("Some: None handled above")),
+            Err(e) => Err(e),
         })?;
         result.map(Principal::new).map_err(|e| to_napi_error(env, &e))
     }
