@@ -70,6 +70,9 @@ pub fn authenticate<'s>(
     }
     let now = now();
     let exp = jwt.check_times(now, 0).map_err(refused)?;
+    if exp <= now {
+        return Err(refused("it has expired"));
+    }
     if exp > now + MAX_LIFETIME_S {
         return Err(refused(format!("its exp is more than {MAX_LIFETIME_S} s ahead")));
     }
