@@ -19,7 +19,7 @@
 //!
 //! Token: as jwt-bearer, plus `act`; the answer adds `issued_token_type`.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::access_token::{Grant, ACCESS_TOKEN_TYPE};
 use crate::clients::Client;
@@ -91,7 +91,7 @@ pub fn grant(state: &IssuerState, client: &Client, form: &Form) -> Result<Grant,
         audiences: vec![audience],
         scopes,
         authorized_party: Some(client.client_id.clone()),
-        actor: Some(Value::Object(act.as_object().cloned().unwrap_or_default())),
+        actor: Some(act),
         not_after: Some(user.exp),
         issued_token_type: Some(ACCESS_TOKEN_TYPE),
     })
