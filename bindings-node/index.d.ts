@@ -174,7 +174,7 @@ export declare class Validator {
    */
   constructor(options: ValidatorOptions)
   /** Validate a compact JWS. Resolves to the `Principal`; rejects with a `MeshAuthError`. */
-  validate(token: string, options?: CheckOptions | undefined | null): Promise<Principal>
+  validate(token: string, options?: CheckOptions): Promise<Principal>
   /**
    * Pull the token out of a request (`Authorization: Bearer`, or the configured cookie) and
    * validate it. `headers`: `req.headers`, `req.rawHeaders`, `[name, value]` pairs or any
@@ -186,7 +186,7 @@ export declare class Validator {
    * `validate` without the Promise: answers from warm keys; with cold keys it blocks on the
    * key fetch. Throws a `MeshAuthError`.
    */
-  validateSync(token: string, options?: CheckOptions | undefined | null): Principal
+  validateSync(token: string, options?: CheckOptions): Principal
   /** `authenticate` without the Promise (see `validateSync`). */
   authenticateSync(request: RequestLike, options?: CheckOptions): Principal
   /** Fetch every remote key set now (warm-up, off the event loop); a no-op for inline keys. */

@@ -12,12 +12,12 @@
 
 use meshauth::Request;
 use napi::bindgen_prelude::*;
-use napi::{Env, Task};
+use napi::{Env, JsValue, Task};
 use napi_derive::napi;
 use serde_json::Value;
 
 use crate::config::config_from_options;
-use crate::error::to_napi_error;
+use crate::error::{to_napi_error, type_error};
 use crate::extract::request_from_js;
 use crate::principal::Principal;
 
@@ -55,6 +55,14 @@ impl Input {
             Input::Request(r) => v.authenticate_at(r, now),
         }
     }
+}
+
+/// The token argument: a string, else a `TypeError` (rejected, for the Promise forms).
+fn token_string(env: &Env, token: Unknown) -> Result<String> {
+    if token.get_type()? != ValueType::String {
+        return Err(type_error(env, "meshauth: the token must be a string"));
+    }
+    unsafe { String::from_napi_value(env.raw(), token.raw()) }
 }
 
 fn now_of(options: &Option<CheckOptions>) -> Option<i64> {
@@ -120,14 +128,17 @@ impl Validator {
     }
 
     /// Validate a compact JWS. Resolves to the `Principal`; rejects with a `MeshAuthError`.
-    #[napi(ts_return_type = "Promise<Principal>")]
+    #[napi(ts_args_type = "token: string, options?: CheckOptions", ts_return_type = "Promise<Principal>")]
     pub fn validate<'env>(
         &self,
         env: &'env Env,
-        token: String,
+        token: Unknown,
         options: Option<CheckOptions>,
     ) -> Result<PromiseRaw<'env, Principal>> {
-        self.check(env, Input::Token(token), now_of(&options))
+        match token_string(env, token) {
+            Ok(token) => self.check(env, Input::Token(token), now_of(&options)),
+            Err(e) => PromiseRaw::reject(env, e),
+        }
     }
 
     /// Pull the token out of a request (`Authorization: Bearer`, or the configured cookie) and
@@ -146,9 +157,9 @@ impl Validator {
 
     /// `validate` without the Promise: answers from warm keys; with cold keys it blocks on the
     /// key fetch. Throws a `MeshAuthError`.
-    #[napi]
-    pub fn validate_sync(&self, env: Env, token: String, options: Option<CheckOptions>) -> Result<Principal> {
-        self.check_sync(&env, Input::Token(token), now_of(&options))
+    #[napi(ts_args_type = "token: string, options?: CheckOptions")]
+    pub fn validate_sync(&self, env: Env, token: Unknown, options: Option<CheckOptions>) -> Result<Principal> {
+        self.check_sync(&env, Input::Token(token_string(&env, token)?), now_of(&options))
     }
 
     /// `authenticate` without the Promise (see `validateSync`).

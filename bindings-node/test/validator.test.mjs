@@ -164,6 +164,8 @@ test('authenticate: headers object, rawHeaders, pairs, cookies', async () => {
   await assert.rejects(v.authenticate({}, at), (e) => e.code === 'no_credentials' && e.wwwAuthenticate === 'Bearer')
 
   assert.throws(() => v.authenticateSync({ headers: 'authorization' }), TypeError)
+  await assert.rejects(v.validate(undefined), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })
+  assert.throws(() => v.validateSync(42), TypeError)
   assert.throws(() => v.authenticateSync({ headers: ['a', 'b', 'c'] }), TypeError)
   assert.throws(() => v.authenticateSync({ headers: { a: { b: 1 } } }), TypeError)
 })
