@@ -103,6 +103,25 @@ test('express middleware: custom property and a shared Validator', async (t) => 
   assert.equal(body.subject, 'alice')
 })
 
+test('express middleware: token from a cookie; a cookie sent twice is refused', async (t) => {
+  const app = express()
+  app.use(meshauth(options({ cookieName: 'at' })))
+  app.get('/orders', (req, res) => res.json(answer(req.auth)))
+  const server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s))
+  })
+  t.after(() => new Promise((resolve) => server.close(resolve)))
+  const base = `http://127.0.0.1:${server.address().port}`
+  let [status, , body] = await get(base, { cookie: `theme=dark; at=${good}` })
+  assert.equal(status, 200)
+  assert.equal(body.subject, 'alice')
+  ;[status, , body] = await get(base, { cookie: `at=${good}; at=${good}` })
+  assert.equal(status, 400)
+  assert.equal(body.error, 'invalid_request')
+  ;[status, , body] = await get(base, { cookie: `at=${good}`, authorization: `Bearer ${good}` })
+  assert.equal(status, 400)
+})
+
 test('express middleware: invalid configuration throws at setup', () => {
   assert.throws(() => meshauth({ issuer: 'x' }), { code: 'invalid_config' })
 })
