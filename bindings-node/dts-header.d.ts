@@ -77,6 +77,12 @@ export interface IssuerOptions {
   requiredScopes?: string[]
   roles_claim?: string
   rolesClaim?: string
+  /**
+   * The JWKS endpoint requires a bearer token: this service's client-credentials token, obtained
+   * with this token client (its `issuer` defaults to the trusted issuer).
+   */
+  jwks_auth?: TokenClientOptions
+  jwksAuth?: TokenClientOptions
 }
 
 /** The validator configuration of DESIGN.md §3. Unknown fields are an `invalid_config` error. */
@@ -114,3 +120,70 @@ export interface PrincipalJSON {
   claims: Record<string, unknown>
 }
 
+
+/** How a `TokenClient` authenticates to the token endpoint. */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt'
+
+/** The token client's options, apart from its client id (each name also accepted in camelCase). */
+export interface TokenClientSettings {
+  /** The authorization server's issuer identifier: for discovery, and the `aud` of `private_key_jwt` assertions. */
+  issuer?: string
+  /** The token endpoint; without it, discovery from `issuer` finds it (on first use). */
+  token_endpoint?: string
+  tokenEndpoint?: string
+  /** `true` (the default with `issuer` and no `token_endpoint`), `false`, or the metadata URL. */
+  discovery?: boolean | string
+  client_secret?: string
+  clientSecret?: string
+  /** Default: `client_secret_basic` with a secret, `private_key_jwt` with a private key. */
+  client_auth?: ClientAuthMethod
+  clientAuth?: ClientAuthMethod
+  /** PKCS#8 PEM private key for `private_key_jwt`. */
+  private_key_pem?: string
+  privateKeyPem?: string
+  private_key_alg?: string
+  privateKeyAlg?: string
+  private_key_kid?: string
+  privateKeyKid?: string
+  /** Defaults for requests that leave them out. */
+  scope?: string | string[]
+  audience?: string
+  resource?: string | string[]
+  http_timeout_ms?: number
+  httpTimeoutMs?: number
+  allow_insecure_http?: boolean
+  allowInsecureHttp?: boolean
+}
+
+/** `new TokenClient(options)`: the client id (`client_id` or `clientId`) and the settings. Unknown fields are `invalid_config`. */
+export type TokenClientOptions = TokenClientSettings & ({ client_id: string } | { clientId: string })
+
+/** Parameters of one token request (each name also accepted in camelCase). Fields that do not apply to the grant are `invalid_config`. */
+export interface TokenRequestOptions {
+  scope?: string | string[]
+  audience?: string
+  /** RFC 8707 resource indicator(s). */
+  resource?: string | string[]
+  /** Token exchange: the subject token's type (default `urn:ietf:params:oauth:token-type:access_token`). */
+  subject_token_type?: string
+  subjectTokenType?: string
+  /** Token exchange: the type asked for (default `urn:ietf:params:oauth:token-type:access_token`). */
+  requested_token_type?: string
+  requestedTokenType?: string
+  actor_token?: string
+  actorToken?: string
+  actor_token_type?: string
+  actorTokenType?: string
+  /** jwt-bearer / token exchange: authenticate with this client's own client-credentials token instead of its credentials. */
+  use_client_token?: boolean
+  useClientToken?: boolean
+}
+
+/** `AccessToken.toJSON()`: every field, with the token itself redacted. */
+export interface AccessTokenJSON {
+  tokenType: string
+  expiresAt: number | null
+  scope: string | null
+  issuedTokenType: string | null
+  accessToken: '<redacted>'
+}

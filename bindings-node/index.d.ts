@@ -77,6 +77,12 @@ export interface IssuerOptions {
   requiredScopes?: string[]
   roles_claim?: string
   rolesClaim?: string
+  /**
+   * The JWKS endpoint requires a bearer token: this service's client-credentials token, obtained
+   * with this token client (its `issuer` defaults to the trusted issuer).
+   */
+  jwks_auth?: TokenClientOptions
+  jwksAuth?: TokenClientOptions
 }
 
 /** The validator configuration of DESIGN.md §3. Unknown fields are an `invalid_config` error. */
@@ -115,6 +121,73 @@ export interface PrincipalJSON {
 }
 
 
+/** How a `TokenClient` authenticates to the token endpoint. */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt'
+
+/** The token client's options, apart from its client id (each name also accepted in camelCase). */
+export interface TokenClientSettings {
+  /** The authorization server's issuer identifier: for discovery, and the `aud` of `private_key_jwt` assertions. */
+  issuer?: string
+  /** The token endpoint; without it, discovery from `issuer` finds it (on first use). */
+  token_endpoint?: string
+  tokenEndpoint?: string
+  /** `true` (the default with `issuer` and no `token_endpoint`), `false`, or the metadata URL. */
+  discovery?: boolean | string
+  client_secret?: string
+  clientSecret?: string
+  /** Default: `client_secret_basic` with a secret, `private_key_jwt` with a private key. */
+  client_auth?: ClientAuthMethod
+  clientAuth?: ClientAuthMethod
+  /** PKCS#8 PEM private key for `private_key_jwt`. */
+  private_key_pem?: string
+  privateKeyPem?: string
+  private_key_alg?: string
+  privateKeyAlg?: string
+  private_key_kid?: string
+  privateKeyKid?: string
+  /** Defaults for requests that leave them out. */
+  scope?: string | string[]
+  audience?: string
+  resource?: string | string[]
+  http_timeout_ms?: number
+  httpTimeoutMs?: number
+  allow_insecure_http?: boolean
+  allowInsecureHttp?: boolean
+}
+
+/** `new TokenClient(options)`: the client id (`client_id` or `clientId`) and the settings. Unknown fields are `invalid_config`. */
+export type TokenClientOptions = TokenClientSettings & ({ client_id: string } | { clientId: string })
+
+/** Parameters of one token request (each name also accepted in camelCase). Fields that do not apply to the grant are `invalid_config`. */
+export interface TokenRequestOptions {
+  scope?: string | string[]
+  audience?: string
+  /** RFC 8707 resource indicator(s). */
+  resource?: string | string[]
+  /** Token exchange: the subject token's type (default `urn:ietf:params:oauth:token-type:access_token`). */
+  subject_token_type?: string
+  subjectTokenType?: string
+  /** Token exchange: the type asked for (default `urn:ietf:params:oauth:token-type:access_token`). */
+  requested_token_type?: string
+  requestedTokenType?: string
+  actor_token?: string
+  actorToken?: string
+  actor_token_type?: string
+  actorTokenType?: string
+  /** jwt-bearer / token exchange: authenticate with this client's own client-credentials token instead of its credentials. */
+  use_client_token?: boolean
+  useClientToken?: boolean
+}
+
+/** `AccessToken.toJSON()`: every field, with the token itself redacted. */
+export interface AccessTokenJSON {
+  tokenType: string
+  expiresAt: number | null
+  scope: string | null
+  issuedTokenType: string | null
+  accessToken: '<redacted>'
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -122,6 +195,30 @@ export interface PrincipalJSON {
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/**
+ * A token obtained from the authorization server. Returned by `TokenClient` methods; not
+ * constructible from JavaScript. `toJSON()` and `util.inspect` never show the token itself.
+ */
+export declare class AccessToken {
+  /** The token to send (see `authorizationHeader()`). */
+  get accessToken(): string
+  /** `token_type` of the answer (`Bearer`). */
+  get tokenType(): string
+  /**
+   * When it expires, whole seconds since the epoch, from the server's `expires_in`; `null` when
+   * the server did not say.
+   */
+  get expiresAt(): number | null
+  /** The granted scope (space-separated), or `null` when the server did not say. */
+  get scope(): string | null
+  /** Token exchange: the type of the issued token; otherwise `null`. */
+  get issuedTokenType(): string | null
+  /** The `Authorization` header value for the outgoing call: `Bearer <token>`. */
+  authorizationHeader(): string
+  /** A plain object for `JSON.stringify` and loggers: every field, with `accessToken` redacted. */
+  toJSON(): AccessTokenJSON
+}
 
 /** The authenticated caller. Returned by `Validator` methods; not constructible from JavaScript. */
 export declare class Principal {
@@ -156,6 +253,12 @@ export declare class Principal {
   get claimsJson(): string
   /** The raw compact token, for forwarding a user's token to first-party services. */
   get token(): string
+  /**
+   * The `Authorization` header value that forwards this caller's token to a trusted
+   * first-party service: `Bearer <token>`. Never send it to a third party: exchange it with
+   * `TokenClient.jwtBearer` / `tokenExchange` instead.
+   */
+  authorizationHeader(): string
   /** Whether `scopes` contains `scope`. */
   hasScope(scope: string): boolean
   /**
@@ -163,6 +266,39 @@ export declare class Principal {
    * never the token.
    */
   toJSON(): PrincipalJSON
+}
+
+/**
+ * A client of one authorization server, as one OAuth client: build one per service and share it
+ * (its token cache is per client).
+ */
+export declare class TokenClient {
+  /**
+   * Build a token client (snake_case or camelCase option names). Throws a `MeshAuthError` with
+   * code `invalid_config` for invalid or insecure options. Performs no network I/O: discovery
+   * of the token endpoint happens on first use.
+   */
+  constructor(options: TokenClientOptions)
+  /** The OAuth client id this client authenticates as. */
+  get clientId(): string
+  /**
+   * This service's own token (client credentials grant). Answers from the cache while the
+   * token is fresh (no thread hop); otherwise fetches it off the event loop, one fetch in
+   * flight per request shape. `request`: `scope`, `audience`, `resource` (defaults from the
+   * options).
+   */
+  clientCredentials(request?: TokenRequestOptions | null): Promise<AccessToken>
+  /**
+   * RFC 7523 §2.1: exchange `assertion` (a user's JWT) for a token meant for another audience,
+   * typically a third party. `request`: `scope`, `audience`, `resource`, `useClientToken`.
+   */
+  jwtBearer(assertion: string, request?: TokenRequestOptions | null): Promise<AccessToken>
+  /**
+   * RFC 8693 token exchange of `subjectToken` for a token meant for another audience.
+   * `request`: `scope`, `audience`, `resource`, `subjectTokenType`, `requestedTokenType`,
+   * `actorToken`, `actorTokenType`, `useClientToken`.
+   */
+  tokenExchange(subjectToken: string, request?: TokenRequestOptions | null): Promise<AccessToken>
 }
 
 /** A configured validator: build one per service and share it. */

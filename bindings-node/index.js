@@ -835,7 +835,9 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.AccessToken = nativeBinding.AccessToken
 module.exports.Principal = nativeBinding.Principal
+module.exports.TokenClient = nativeBinding.TokenClient
 module.exports.Validator = nativeBinding.Validator
 module.exports.createError = nativeBinding.createError
 module.exports.errorCodes = nativeBinding.errorCodes

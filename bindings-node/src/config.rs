@@ -1,38 +1,43 @@
-//! JavaScript options → `meshauth::Config`.
+//! JavaScript options → `meshauth::Config` (and the key renaming the token client's options and
+//! requests share, see `token_client.rs`).
 //!
 //! The options object uses the one schema of DESIGN.md §3. Node accepts each field's snake_case
 //! name and its camelCase form (`jwks_url` / `jwksUrl`): this module renames camelCase keys
 //! generically (an upper-case ASCII letter `X` becomes `_x`) and hands the JSON to
 //! [`meshauth::Config::from_value`], which owns every rule, including refusing unknown fields.
 //!
-//! Renaming applies to keys of configuration objects only: the top-level object and each entry of
-//! `issuers`. Values are never touched — an inline `jwks` is a JWK Set whose member names are not
-//! configuration fields. The same field given in both forms is `invalid_config`.
+//! Renaming applies to keys of configuration objects only: the top-level object, each entry of
+//! `issuers`, and the token-client configuration of `jwks_auth` (at either level). Values are
+//! never touched — an inline `jwks` is a JWK Set whose member names are not configuration fields.
+//! The same field given in both forms is `invalid_config`.
 
 use meshauth::{Config, Error, ErrorCode};
 use serde_json::{Map, Value};
 
 /// Fields whose value is a list of configuration objects (renamed like the top level).
 const NESTED_CONFIG_LISTS: [&str; 1] = ["issuers"];
+/// Fields whose value is one configuration object (renamed like the top level).
+const NESTED_CONFIG_OBJECTS: [&str; 1] = ["jwks_auth"];
 
 pub(crate) fn config_from_options(options: Value) -> meshauth::Result<Config> {
-    Config::from_value(normalize_object(options, true)?)
+    Config::from_value(snake_case_keys(options)?)
 }
 
-fn normalize_object(value: Value, top_level: bool) -> meshauth::Result<Value> {
+/// The options object with its configuration keys in snake_case (see the module docs). A value
+/// that is not an object comes back unchanged: the core answers with its own `invalid_config`.
+pub(crate) fn snake_case_keys(value: Value) -> meshauth::Result<Value> {
     let Value::Object(map) = value else {
-        // Not an object: the core answers with its own `invalid_config` message.
         return Ok(value);
     };
     let mut out = Map::with_capacity(map.len());
     for (key, mut v) in map {
         let name = snake_case(&key);
-        if top_level && NESTED_CONFIG_LISTS.contains(&name.as_str()) {
+        if NESTED_CONFIG_LISTS.contains(&name.as_str()) {
             if let Value::Array(items) = v {
-                v = Value::Array(
-                    items.into_iter().map(|i| normalize_object(i, false)).collect::<meshauth::Result<_>>()?,
-                );
+                v = Value::Array(items.into_iter().map(snake_case_keys).collect::<meshauth::Result<_>>()?);
             }
+        } else if NESTED_CONFIG_OBJECTS.contains(&name.as_str()) {
+            v = snake_case_keys(v)?;
         }
         if out.contains_key(&name) {
             return Err(Error::new(
@@ -70,21 +75,25 @@ mod tests {
     fn renames_camel_case_keys_of_config_objects_only() {
         let v = serde_json::json!({
             "jwksUrl": "u", "leeway_s": 1, "maxTokenAgeS": 2, "allowInsecureHttp": true,
-            "issuers": [{"jwksUrl": "x", "jwks": {"keys": [{"keyOps": 1}]}}],
-            "jwks": {"someMember": 1}
+            "issuers": [{"jwksUrl": "x", "jwks": {"keys": [{"keyOps": 1}]}, "jwksAuth": {"clientId": "i"}}],
+            "jwks": {"someMember": 1},
+            "jwksAuth": {"clientId": "c", "privateKeyPem": "p"}
         });
-        let n = normalize_object(v, true).unwrap();
+        let n = snake_case_keys(v).unwrap();
         assert_eq!(n["jwks_url"], "u");
         assert_eq!(n["max_token_age_s"], 2);
         assert_eq!(n["allow_insecure_http"], true);
         assert_eq!(n["issuers"][0]["jwks_url"], "x");
         assert_eq!(n["issuers"][0]["jwks"]["keys"][0]["keyOps"], 1);
         assert_eq!(n["jwks"]["someMember"], 1);
+        assert_eq!(n["jwks_auth"]["client_id"], "c");
+        assert_eq!(n["jwks_auth"]["private_key_pem"], "p");
+        assert_eq!(n["issuers"][0]["jwks_auth"]["client_id"], "i");
     }
 
     #[test]
     fn both_forms_is_invalid_config() {
-        let e = normalize_object(serde_json::json!({"jwks_url": "a", "jwksUrl": "b"}), true).unwrap_err();
+        let e = snake_case_keys(serde_json::json!({"jwks_url": "a", "jwksUrl": "b"})).unwrap_err();
         assert_eq!(e.code(), ErrorCode::InvalidConfig);
     }
 }

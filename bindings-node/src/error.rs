@@ -95,3 +95,17 @@ pub(crate) fn type_error(env: &Env, message: &str) -> napi::Error {
         Err(_) => napi::Error::new(Status::InvalidArg, message.to_owned()),
     }
 }
+
+/// A string argument, else a `TypeError` with `message` (rejected, for the Promise forms).
+pub(crate) fn string_arg(env: &Env, value: Unknown, message: &str) -> Result<String> {
+    if value.get_type()? != ValueType::String {
+        return Err(type_error(env, message));
+    }
+    unsafe { String::from_napi_value(env.raw(), value.raw()) }
+}
+
+/// No panic crosses into JavaScript (a panic on a pool thread would abort the process).
+pub(crate) fn guard<T>(f: impl FnOnce() -> T) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .map_err(|_| Error::new(Status::GenericFailure, "meshauth: internal error (panic in the core)"))
+}

@@ -132,6 +132,14 @@ impl Principal {
         &self.inner.token
     }
 
+    /// The `Authorization` header value that forwards this caller's token to a trusted
+    /// first-party service: `Bearer <token>`. Never send it to a third party: exchange it with
+    /// `TokenClient.jwtBearer` / `tokenExchange` instead.
+    #[napi]
+    pub fn authorization_header(&self) -> String {
+        self.inner.authorization_header()
+    }
+
     /// Whether `scopes` contains `scope`.
     #[napi]
     pub fn has_scope(&self, scope: String) -> bool {
@@ -296,21 +304,4 @@ mod tests {
         assert!(has_long_digit_run(r#"{"id":1234567890123456}"#));
         assert!(!has_long_digit_run(r#"{"f":1.5e300}"#));
     }
-}
-
-/// Module set-up: `console.log(principal)` / `util.inspect` show the fields and claims (as
-/// `toJSON()` does, without the token) instead of an empty `Principal {}`.
-#[napi(module_exports)]
-pub fn install_inspect(exports: Object, env: Env) -> Result<()> {
-    let install: Function<Unknown, Unknown> = env.run_script(
-        "(function (P) {
-           Object.defineProperty(P.prototype, Symbol.for('nodejs.util.inspect.custom'), {
-             value: function (depth, options, inspect) { return 'Principal ' + inspect(this.toJSON(), options) },
-             writable: true, configurable: true,
-           })
-         })",
-    )?;
-    let class: Unknown = exports.get_named_property("Principal")?;
-    install.call(class)?;
-    Ok(())
 }

@@ -12,12 +12,12 @@
 
 use meshauth::Request;
 use napi::bindgen_prelude::*;
-use napi::{Env, JsValue, Task};
+use napi::{Env, Task};
 use napi_derive::napi;
 use serde_json::Value;
 
 use crate::config::config_from_options;
-use crate::error::{to_napi_error, type_error};
+use crate::error::{guard, string_arg, to_napi_error};
 use crate::extract::request_from_js;
 use crate::principal::Principal;
 
@@ -59,10 +59,7 @@ impl Input {
 
 /// The token argument: a string, else a `TypeError` (rejected, for the Promise forms).
 fn token_string(env: &Env, token: Unknown) -> Result<String> {
-    if token.get_type()? != ValueType::String {
-        return Err(type_error(env, "meshauth: the token must be a string"));
-    }
-    unsafe { String::from_napi_value(env.raw(), token.raw()) }
+    string_arg(env, token, "meshauth: the token must be a string")
 }
 
 fn now_of(options: &Option<CheckOptions>) -> Option<i64> {
@@ -106,12 +103,6 @@ impl Task for RefreshTask {
     fn resolve(&mut self, env: Env, output: Self::Output) -> Result<()> {
         output.map_err(|e| to_napi_error(&env, &e))
     }
-}
-
-/// No panic crosses into JavaScript (a panic on a pool thread would abort the process).
-fn guard<T>(f: impl FnOnce() -> T) -> Result<T> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
-        .map_err(|_| Error::new(Status::GenericFailure, "meshauth: internal error (panic in the core)"))
 }
 
 #[napi]
