@@ -16,6 +16,12 @@ const blocks = [...readme.matchAll(/```js\n([^]*?)```/g)].map((m) => m[1])
 const EXPECTED = [
   [/^alice \[ 'orders:read' \]$/m, /^invalid_audience 401 Bearer error="invalid_token", error_description="/m],
   [/^200 \{ caller: 'alice' \}$/m, /^401 Bearer \{\s*error: 'no_credentials',/m],
+  [
+    /^Bearer billing:charge$/m,
+    /^AccessToken \{\n  tokenType: 'Bearer',\n  expiresAt: \d+,\n  scope: 'partner:orders:read',\n  issuedTokenType: 'urn:ietf:params:oauth:token-type:access_token',\n  accessToken: '<redacted>'\n\}$/m,
+    /^alice \[ 'partner-api' \] orders$/m,
+    /^token_endpoint_error invalid_target$/m,
+  ],
 ]
 
 test('the README has the runnable examples', () => {
