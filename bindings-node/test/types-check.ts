@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit --strict` by types.test.mjs: the committed typings describe the API.
-import { Validator, Principal, errorCodes, isMeshAuthError, createError, type MeshAuthErrorCode, type MeshAuthError } from '../index'
+import { Validator, Principal, TokenClient, AccessToken, type AccessTokenJSON, errorCodes, isMeshAuthError, createError, type MeshAuthErrorCode, type MeshAuthError } from '../index'
 import { meshauth } from '../lib/express'
 import { meshauthHook } from '../lib/fastify'
 import { startDevIssuer } from '../lib/testing'
@@ -36,7 +36,22 @@ async function use(): Promise<void> {
   const token: string = await issuer.mint({ sub: 'a' }, { alg: 'EdDSA', ttlS: 60 })
   const kids: string[] = await issuer.rotate({ retire: true })
   await issuer.stop()
+  const forwarded: string = p.authorizationHeader()
+  const tc = new TokenClient({ issuer: 'https://i', clientId: 'orders', clientSecret: 's', clientAuth: 'client_secret_post', scope: ['a', 'b'] })
+  const tc2 = new TokenClient({ token_endpoint: 'https://i/token', client_id: 'c', private_key_pem: 'pem', http_timeout_ms: 1000 })
+  const own: AccessToken = await tc.clientCredentials({ audience: 'billing', scope: 'billing:charge' })
+  await tc.clientCredentials()
+  const bearer: AccessToken = await tc2.jwtBearer('jwt', { audience: 'partner-api', useClientToken: true })
+  const exchanged = await tc.tokenExchange('jwt', { audience: 'partner-api', subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt', actor_token: 'a' })
+  const header: string = own.authorizationHeader()
+  const at: string = own.accessToken
+  const expiresAt: number | null = own.expiresAt
+  const issuedType: string | null = exchanged.issuedTokenType
+  const shown: AccessTokenJSON = bearer.toJSON()
+  const id: string = tc.clientId
+  new Validator({ issuer: 'https://i', audience: 'a', discovery: true, jwksAuth: { clientId: 'orders', clientSecret: 's' } })
   void subject, exp, scopes, isClient, claims, client, q, codes, status, mw, hook, token, kids
+  void forwarded, header, at, expiresAt, issuedType, shown, id
 }
 void use
 
@@ -44,3 +59,9 @@ void use
 createError('no_such_code')
 // @ts-expect-error: options are typed
 new Validator({ issuer: 'x', leeway_s: 'ten' })
+// @ts-expect-error: a token client needs its client id
+new TokenClient({ issuer: 'https://i', clientSecret: 's' })
+// @ts-expect-error: not a client authentication method
+new TokenClient({ issuer: 'https://i', clientId: 'c', clientAuth: 'password' })
+// @ts-expect-error: request options are typed
+void new TokenClient({ clientId: 'c', tokenEndpoint: 'https://i/token' }).clientCredentials({ useClientToken: 'yes' })
