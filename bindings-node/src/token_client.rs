@@ -208,7 +208,12 @@ impl TokenClient {
 
 impl TokenClient {
     /// Run `grant` on the libuv pool; a request the core refuses rejects at once.
-    fn spawn<'env>(&self, env: &'env Env, grant: Grant, request: Option<Value>) -> Result<PromiseRaw<'env, AccessToken>> {
+    fn spawn<'env>(
+        &self,
+        env: &'env Env,
+        grant: Grant,
+        request: Option<Value>,
+    ) -> Result<PromiseRaw<'env, AccessToken>> {
         match token_request(request) {
             Ok(request) => self.spawn_request(env, grant, request),
             Err(e) => PromiseRaw::reject(env, to_napi_error(env, &e)),
