@@ -12,12 +12,31 @@
 //! The same field given in both forms is `invalid_config`.
 
 use meshauth::{Config, Error, ErrorCode};
+use napi::bindgen_prelude::{FromNapiValue, Unknown};
+use napi::{Env, JsValue};
 use serde_json::{Map, Value};
+
+use crate::error::type_error;
 
 /// Fields whose value is a list of configuration objects (renamed like the top level).
 const NESTED_CONFIG_LISTS: [&str; 1] = ["issuers"];
 /// Fields whose value is one configuration object (renamed like the top level).
 const NESTED_CONFIG_OBJECTS: [&str; 1] = ["jwks_auth"];
+
+/// An options argument as JSON. A value JSON cannot hold (a `Buffer`, a function, a `BigInt`…) is
+/// a `TypeError` — the usual case is a PEM file read without an encoding.
+pub(crate) fn json_arg(env: &Env, value: Unknown, what: &str) -> napi::Result<Value> {
+    // napi's own reason is misleading here (a `Buffer` is reported as a function): say what fits.
+    unsafe { Value::from_napi_value(env.raw(), value.raw()) }.map_err(|_| {
+        type_error(
+            env,
+            &format!(
+                "meshauth: {what} must hold only strings, numbers, booleans, null, arrays and plain objects \
+                 (read a PEM file as text: fs.readFileSync(path, 'utf8'))"
+            ),
+        )
+    })
+}
 
 pub(crate) fn config_from_options(options: Value) -> meshauth::Result<Config> {
     Config::from_value(snake_case_keys(options)?)

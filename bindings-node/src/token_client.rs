@@ -16,7 +16,7 @@ use napi::{Env, Task};
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::config::snake_case_keys;
+use crate::config::{json_arg, snake_case_keys};
 use crate::error::{guard, string_arg, to_napi_error};
 
 /// A token obtained from the authorization server. Returned by `TokenClient` methods; not
@@ -121,11 +121,17 @@ impl Task for TokenTask {
     }
 }
 
-/// The request parameters (absent, `null` or an object; camelCase or snake_case keys).
-fn token_request(request: Option<Value>) -> meshauth::Result<TokenRequest> {
-    match request {
-        None | Some(Value::Null) => Ok(TokenRequest::default()),
-        Some(v) => TokenRequest::from_json(&snake_case_keys(v)?.to_string()),
+/// The request parameters (absent, `null` or an object; camelCase or snake_case keys): a
+/// `TypeError` for a value JSON cannot hold, the core's `invalid_config` for a refused request.
+fn token_request(env: &Env, request: Option<Unknown>) -> Result<TokenRequest> {
+    let Some(request) = request else {
+        return Ok(TokenRequest::default());
+    };
+    match json_arg(env, request, "the token request")? {
+        Value::Null => Ok(TokenRequest::default()),
+        v => {
+            snake_case_keys(v).and_then(|v| TokenRequest::from_json(&v.to_string())).map_err(|e| to_napi_error(env, &e))
+        }
     }
 }
 
@@ -135,8 +141,8 @@ impl TokenClient {
     /// code `invalid_config` for invalid or insecure options. Performs no network I/O: discovery
     /// of the token endpoint happens on first use.
     #[napi(constructor, ts_args_type = "options: TokenClientOptions")]
-    pub fn new(env: Env, options: Value) -> Result<Self> {
-        snake_case_keys(options)
+    pub fn new(env: Env, options: Unknown) -> Result<Self> {
+        snake_case_keys(json_arg(&env, options, "the token client options")?)
             .and_then(meshauth::TokenClient::from_value)
             .map(|inner| TokenClient { inner })
             .map_err(|e| to_napi_error(&env, &e))
@@ -156,11 +162,11 @@ impl TokenClient {
     pub fn client_credentials<'env>(
         &self,
         env: &'env Env,
-        request: Option<Value>,
+        request: Option<Unknown>,
     ) -> Result<PromiseRaw<'env, AccessToken>> {
-        let request = match token_request(request) {
+        let request = match token_request(env, request) {
             Ok(r) => r,
-            Err(e) => return PromiseRaw::reject(env, to_napi_error(env, &e)),
+            Err(e) => return PromiseRaw::reject(env, e),
         };
         if let Some(inner) = guard(|| self.inner.client_credentials_cached(&request))? {
             return PromiseRaw::resolve(env, AccessToken { inner });
@@ -178,7 +184,7 @@ impl TokenClient {
         &self,
         env: &'env Env,
         assertion: Unknown,
-        request: Option<Value>,
+        request: Option<Unknown>,
     ) -> Result<PromiseRaw<'env, AccessToken>> {
         match string_arg(env, assertion, "meshauth: the assertion must be a string") {
             Ok(assertion) => self.spawn(env, Grant::JwtBearer(assertion), request),
@@ -197,7 +203,7 @@ impl TokenClient {
         &self,
         env: &'env Env,
         subject_token: Unknown,
-        request: Option<Value>,
+        request: Option<Unknown>,
     ) -> Result<PromiseRaw<'env, AccessToken>> {
         match string_arg(env, subject_token, "meshauth: the subject token must be a string") {
             Ok(subject) => self.spawn(env, Grant::TokenExchange(subject), request),
@@ -212,11 +218,11 @@ impl TokenClient {
         &self,
         env: &'env Env,
         grant: Grant,
-        request: Option<Value>,
+        request: Option<Unknown>,
     ) -> Result<PromiseRaw<'env, AccessToken>> {
-        match token_request(request) {
+        match token_request(env, request) {
             Ok(request) => self.spawn_request(env, grant, request),
-            Err(e) => PromiseRaw::reject(env, to_napi_error(env, &e)),
+            Err(e) => PromiseRaw::reject(env, e),
         }
     }
 

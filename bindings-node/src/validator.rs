@@ -14,9 +14,8 @@ use meshauth::Request;
 use napi::bindgen_prelude::*;
 use napi::{Env, Task};
 use napi_derive::napi;
-use serde_json::Value;
 
-use crate::config::config_from_options;
+use crate::config::{config_from_options, json_arg};
 use crate::error::{guard, string_arg, to_napi_error};
 use crate::extract::request_from_js;
 use crate::principal::Principal;
@@ -111,8 +110,8 @@ impl Validator {
     /// Throws a `MeshAuthError` with code `invalid_config` for invalid or insecure configuration.
     /// Performs no network I/O.
     #[napi(constructor, ts_args_type = "options: ValidatorOptions")]
-    pub fn new(env: Env, options: Value) -> Result<Self> {
-        config_from_options(options)
+    pub fn new(env: Env, options: Unknown) -> Result<Self> {
+        config_from_options(json_arg(&env, options, "the validator options")?)
             .and_then(meshauth::Validator::new)
             .map(|inner| Validator { inner })
             .map_err(|e| to_napi_error(&env, &e))

@@ -212,8 +212,15 @@ test('invalid_config: thrown by the constructor, rejected for a bad request', as
   await assert.rejects(client.tokenExchange('a.b.c', { audience: 'x', audience_: 1 }), { code: 'invalid_config' })
 })
 
-test('a token argument that is not a string rejects with a TypeError', async () => {
+test('a token argument that is not a string, or options JSON cannot hold, is a TypeError', async () => {
+  assert.throws(() => new TokenClient({ issuer: issuer.issuer, clientId: 'signed-client', privateKeyPem: Buffer.from(SIGNED_CLIENT_PEM) }), {
+    name: 'TypeError',
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: /readFileSync\(path, 'utf8'\)/,
+  })
   const client = orders()
+  await assert.rejects(client.clientCredentials({ scope: () => 'x' }), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })
+  await assert.rejects(client.tokenExchange('a.b.c', { audience: Buffer.from('x') }), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })
   for (const value of [undefined, null, 42, { token: 'x' }]) {
     await assert.rejects(client.jwtBearer(value), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })
     await assert.rejects(client.tokenExchange(value), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })

@@ -132,6 +132,12 @@ test('options: snake_case and camelCase names, unknown or doubled names refused'
   for (const bad of [{ ...options(), audiance: 'x' }, { ...options(), leewayS: 1, leeway_s: 2 }, {}, { ...options(), jwks: { keys: [] } }]) {
     assert.throws(() => new Validator(bad), (e) => isMeshAuthError(e) && e.code === 'invalid_config' && e.status === null)
   }
+  // A value JSON cannot hold (typically a PEM read without an encoding) is a TypeError that says so.
+  assert.throws(() => new Validator({ issuer: ISSUER, audience: AUDIENCE, pem: Buffer.from('-----BEGIN PUBLIC KEY-----') }), {
+    name: 'TypeError',
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: /readFileSync\(path, 'utf8'\)/,
+  })
 })
 
 test('authenticate: headers object, rawHeaders, pairs, cookies', async () => {
