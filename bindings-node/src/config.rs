@@ -23,7 +23,7 @@ const NESTED_CONFIG_LISTS: [&str; 1] = ["issuers"];
 /// Fields whose value is one configuration object (renamed like the top level).
 const NESTED_CONFIG_OBJECTS: [&str; 1] = ["jwks_auth"];
 
-/// An options argument as JSON. A value JSON cannot hold (a `Buffer`, a function, a `BigInt`…) is
+/// An options argument as JSON. A value JSON cannot hold (a `Buffer`, a function, a symbol…) is
 /// a `TypeError` — the usual case is a PEM file read without an encoding.
 pub(crate) fn json_arg(env: &Env, value: Unknown, what: &str) -> napi::Result<Value> {
     // napi's own reason is misleading here (a `Buffer` is reported as a function): say what fits.
