@@ -168,8 +168,10 @@ impl TokenClient {
             Ok(r) => r,
             Err(e) => return PromiseRaw::reject(env, e),
         };
-        if let Some(inner) = guard(|| self.inner.client_credentials_cached(&request))? {
-            return PromiseRaw::resolve(env, AccessToken { inner });
+        match guard(|| self.inner.client_credentials_cached(&request))? {
+            Ok(Some(inner)) => return PromiseRaw::resolve(env, AccessToken { inner }),
+            Ok(None) => {}
+            Err(e) => return PromiseRaw::reject(env, to_napi_error(env, &e)),
         }
         self.spawn_request(env, Grant::ClientCredentials, request)
     }

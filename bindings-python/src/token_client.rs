@@ -114,7 +114,8 @@ impl PyTokenClient {
     #[pyo3(signature = (**request))]
     fn client_credentials_cached(&self, py: Python<'_>, request: Option<&Bound<'_, PyDict>>) -> PyResult<Option<PyAccessToken>> {
         let req = self::request(py, request)?;
-        Ok(self.inner.client_credentials_cached(&req).map(|inner| PyAccessToken { inner }))
+        let cached = self.inner.client_credentials_cached(&req).map_err(|e| to_py_err(py, e))?;
+        Ok(cached.map(|inner| PyAccessToken { inner }))
     }
 
     /// RFC 7523 §2.1: exchange `assertion` (a user JWT) for a token for another audience.

@@ -174,12 +174,47 @@ impl Config {
 }
 
 fn config_error(e: serde_json::Error) -> Error {
-    Error::new(ErrorCode::InvalidConfig, format!("configuration: {e}"))
+    Error::new(ErrorCode::InvalidConfig, format!("configuration: {}", describe_json_error(&e)))
+}
+
+/// A serde error as a message that never repeats the offending value (a secret put in the wrong
+/// field must not reach a log) nor a line/column of a document the user did not write as text.
+pub(crate) fn describe_json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let text = match text.find(" at line ") {
+        Some(i) if e.line() > 0 => text[..i].to_owned(),
+        _ => text,
+    };
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = text.strip_prefix(prefix) {
+            let (found, expected) = rest.split_once(", expected").unwrap_or((rest, ""));
+            let kind = found.split([' ', '`', '"']).next().unwrap_or("value");
+            return format!("{prefix}{kind}, expected{expected}");
+        }
+    }
+    text
 }
 
 impl std::str::FromStr for Config {
     type Err = Error;
     fn from_str(s: &str) -> Result<Config> {
         Config::from_json(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_never_repeat_values() {
+        let e = Config::from_json(r#"{"issuer": "x", "audience": "a", "leeway_s": "s3cret-value"}"#).unwrap_err();
+        assert!(!e.message().contains("s3cret"), "{}", e.message());
+        assert!(e.message().contains("invalid type: string, expected"), "{}", e.message());
+        let e = Config::from_json(r#"{"issuer": "x", "hmac_secret": 12345}"#).unwrap_err();
+        assert!(!e.message().contains("12345"), "{}", e.message());
+        let e = Config::from_json(r#"{"issuer": "x", "nope": 1}"#).unwrap_err();
+        assert!(e.message().contains("unknown field `nope`"), "{}", e.message());
+        assert!(!e.message().contains("line"), "{}", e.message());
     }
 }

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::client_assertion::AssertionSigner;
-use crate::config::{defaults, Discovery, OneOrMany};
+use crate::config::{defaults, describe_json_error, Discovery, OneOrMany};
 use crate::discovery;
 use crate::error::{quote, Error, ErrorCode, Result};
 use crate::http::{check_url, HttpClient};
@@ -115,7 +115,8 @@ impl TokenRequest {
         if text.trim().is_empty() {
             return Ok(TokenRequest::default());
         }
-        serde_json::from_str(text).map_err(|e| Error::new(ErrorCode::InvalidConfig, format!("token request: {e}")))
+        serde_json::from_str(text)
+            .map_err(|e| Error::new(ErrorCode::InvalidConfig, format!("token request: {}", describe_json_error(&e))))
     }
 }
 
@@ -288,13 +289,13 @@ impl TokenClient {
 
     pub fn from_json(text: &str) -> Result<TokenClient> {
         let cfg: TokenClientConfig =
-            serde_json::from_str(text).map_err(|e| config_err(format!("token client configuration: {e}")))?;
+            serde_json::from_str(text).map_err(|e| config_err(format!("token client configuration: {}", describe_json_error(&e))))?;
         TokenClient::new(cfg)
     }
 
     pub fn from_value(value: Value) -> Result<TokenClient> {
         let cfg: TokenClientConfig =
-            serde_json::from_value(value).map_err(|e| config_err(format!("token client configuration: {e}")))?;
+            serde_json::from_value(value).map_err(|e| config_err(format!("token client configuration: {}", describe_json_error(&e))))?;
         TokenClient::new(cfg)
     }
 
@@ -322,16 +323,23 @@ impl TokenClient {
         serde_json::json!([req.audience, resources, scopes]).to_string()
     }
 
-    /// This service's own token (client credentials), from the cache when it is fresh.
-    pub fn client_credentials(&self, req: &TokenRequest) -> Result<AccessToken> {
+    /// The request with defaults, refused if it carries parameters of the exchange grants.
+    fn client_credentials_request(&self, req: &TokenRequest) -> Result<TokenRequest> {
         let req = self.with_defaults(req);
         if req.subject_token_type.is_some()
             || req.requested_token_type.is_some()
             || req.actor_token.is_some()
+            || req.actor_token_type.is_some()
             || req.use_client_token
         {
             return Err(config_err("client_credentials takes only scope, audience and resource"));
         }
+        Ok(req)
+    }
+
+    /// This service's own token (client credentials), from the cache when it is fresh.
+    pub fn client_credentials(&self, req: &TokenRequest) -> Result<AccessToken> {
+        let req = self.client_credentials_request(req)?;
         let key = Self::own_key(&req);
         self.inner.own_tokens.get(&key, None, || {
             let mut form = vec![("grant_type", GRANT_CLIENT_CREDENTIALS.to_owned())];
@@ -341,9 +349,11 @@ impl TokenClient {
     }
 
     /// The cached own token for `req` if it is before its refresh point — never touches the
-    /// network (`None`: call `client_credentials` off the event loop).
-    pub fn client_credentials_cached(&self, req: &TokenRequest) -> Option<AccessToken> {
-        self.inner.own_tokens.fresh(&Self::own_key(&self.with_defaults(req)))
+    /// network (`Ok(None)`: call `client_credentials` off the event loop). An invalid request is
+    /// refused exactly as `client_credentials` refuses it.
+    pub fn client_credentials_cached(&self, req: &TokenRequest) -> Result<Option<AccessToken>> {
+        let req = self.client_credentials_request(req)?;
+        Ok(self.inner.own_tokens.fresh(&Self::own_key(&req)))
     }
 
     /// RFC 7523 §2.1: exchange `assertion` (a user JWT) for a token for `req.audience`.

@@ -148,8 +148,10 @@ fn client_credentials_are_cached_per_scope_and_audience() {
     // client_secret_basic, with the RFC 6749 §2.3.1 form-encoding of id and secret.
     assert_eq!(reqs[0].authorization.as_deref(), Some(format!("Basic {}", STANDARD.encode("orders:s3cret%3Ax")).as_str()));
     assert_eq!(reqs[0].param("client_secret"), None);
-    assert!(c.client_credentials_cached(&scoped("a b")).is_some());
-    assert!(c.client_credentials_cached(&scoped("zzz")).is_none());
+    assert!(c.client_credentials_cached(&scoped("a b")).unwrap().is_some());
+    assert!(c.client_credentials_cached(&scoped("zzz")).unwrap().is_none());
+    let exchange_only = TokenRequest::from_json(r#"{"scope": "a b", "actor_token": "x"}"#).unwrap();
+    assert_eq!(c.client_credentials_cached(&exchange_only).unwrap_err().code(), ErrorCode::InvalidConfig);
     assert_eq!(a.authorization_header(), format!("Bearer {}", a.access_token));
 }
 
