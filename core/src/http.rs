@@ -63,25 +63,13 @@ impl HttpClient {
         if let Some(token) = bearer {
             req = req.header("Authorization", format!("Bearer {token}"));
         }
-        let mut resp = req.call().map_err(|e| format!("GET {url}: {e}"))?;
-        let status = resp.status().as_u16();
-        if (300..400).contains(&status) {
-            return Err(format!("GET {url}: answered a redirect ({status}), which is not followed"));
-        }
+        let (status, body) = self.answer("GET", url, req.call())?;
         if status != 200 {
             return Err(format!("GET {url}: HTTP {status}"));
         }
-        let body = resp
-            .body_mut()
-            .with_config()
-            .limit(self.max_body)
-            .read_to_vec()
-            .map_err(|e| format!("GET {url}: reading the body: {e}"))?;
         serde_json::from_slice(&body).map_err(|e| format!("GET {url}: the body is not JSON: {e}"))
     }
-}
 
-impl HttpClient {
     /// POST an `application/x-www-form-urlencoded` body; answers the status and the (capped) body
     /// whatever the status, so OAuth error responses can be read.
     pub fn post_form(&self, url: &str, form: &[(&str, String)], authorization: Option<&str>) -> Result<(u16, Vec<u8>), String> {
@@ -90,17 +78,27 @@ impl HttpClient {
         if let Some(value) = authorization {
             req = req.header("Authorization", value);
         }
-        let mut resp = req.send_form(form.iter().map(|(k, v)| (*k, v.as_str()))).map_err(|e| format!("POST {url}: {e}"))?;
+        self.answer("POST", url, req.send_form(form.iter().map(|(k, v)| (*k, v.as_str()))))
+    }
+
+    /// Status and body of a response: redirects refused, the body read up to the cap.
+    fn answer(
+        &self,
+        verb: &str,
+        url: &str,
+        response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<(u16, Vec<u8>), String> {
+        let mut resp = response.map_err(|e| format!("{verb} {url}: {e}"))?;
         let status = resp.status().as_u16();
         if (300..400).contains(&status) {
-            return Err(format!("POST {url}: answered a redirect ({status}), which is not followed"));
+            return Err(format!("{verb} {url}: answered a redirect ({status}), which is not followed"));
         }
         let body = resp
             .body_mut()
             .with_config()
             .limit(self.max_body)
             .read_to_vec()
-            .map_err(|e| format!("POST {url}: reading the body: {e}"))?;
+            .map_err(|e| format!("{verb} {url}: reading the body: {e}"))?;
         Ok((status, body))
     }
 }

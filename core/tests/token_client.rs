@@ -41,6 +41,7 @@ struct FakeAs {
     url: String,
     answer: Arc<Mutex<Answer>>,
     seen: Arc<Mutex<Vec<Seen>>>,
+    /// Tokens issued so far (names them `tok-N`).
     issued: Arc<AtomicUsize>,
     server: Arc<tiny_http::Server>,
 }
