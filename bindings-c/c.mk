@@ -111,12 +111,12 @@ test-go: c-build c-issuer ## Go binding (cgo, static libmeshauth.a): corpus, mid
 	cd $(C_DIR)/go && $(C_PKG) go vet ./...
 
 .PHONY: test-java
-test-java: c-build ## Java binding (JNA over libmeshauth.so): JUnit corpus + API suite; examples/java build and self-check
+test-java: c-build c-issuer ## Java binding (JNA over libmeshauth.so): JUnit corpus, API and dev-issuer suites; examples/java build and self-check
 	@command -v javac >/dev/null || (apt-get update && apt-get install -y openjdk-17-jdk-headless)
 	@command -v mvn >/dev/null || (apt-get update && apt-get install -y maven)
 	@# -B -ntp (not -q) so Surefire's "Tests run:" summary stays visible; install puts the binding
 	@# into the local repository (~/.m2 by default) for examples/java.
-	cd $(C_DIR)/java && mvn -B -ntp -Dmeshauth.library.path=$(C_LIBDIR) \
+	cd $(C_DIR)/java && MESHAUTH_ISSUER_BIN=$(C_ISSUER_BIN) mvn -B -ntp -Dmeshauth.library.path=$(C_LIBDIR) \
 	  -Dmeshauth.corpus=$(ROOT)/testdata/corpus.json install \
 	  | { grep -Ev '^\[INFO\] ?(-+|Download.*|Building.*|Installing.*|Copying.*|Using.*|skip.*|Changes.*|Compiling.*|Recompiling.*|Nothing.*|T E S T S|Results:|Finished.*|Total time.*|Scanning.*|Loading.*|Reading.*|Writing.*|Running.*|)$$' || true; }
 	cd $(ROOT)/examples/java && mvn -B -ntp -q -Dmeshauth.library.path=$(C_LIBDIR) package exec:java -Dexec.args=--check
