@@ -34,7 +34,12 @@ impl Request {
 
     /// Parse the JSON form. Malformed JSON is `invalid_request`.
     pub fn from_json(text: &str) -> Result<Request> {
-        serde_json::from_str(text).map_err(|e| invalid_request(&format!("request JSON: {e}")))
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| invalid_request(&format!("request JSON: {e}")))?;
+        if !value.is_object() {
+            return Err(invalid_request("request JSON: expected an object with headers and cookies"));
+        }
+        serde_json::from_value(value).map_err(|e| invalid_request(&format!("request JSON: {e}")))
     }
 
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -163,6 +168,14 @@ mod tests {
         let two = Request::new().header("Authorization", "Bearer a").header("AUTHORIZATION", "Bearer a");
         assert_eq!(code(extract_token(&two, None)), "invalid_request");
         assert_eq!(code(extract_token(&Request::new(), None)), "no_credentials");
+    }
+
+    #[test]
+    fn request_json_must_be_an_object() {
+        assert_eq!(Request::from_json("[]").unwrap_err().code(), ErrorCode::InvalidRequest);
+        assert_eq!(Request::from_json("{\"headers\": {}}").unwrap_err().code(), ErrorCode::InvalidRequest);
+        let r = Request::from_json(r#"{"headers": [["Authorization", "Bearer x"]], "cookies": null}"#).unwrap();
+        assert_eq!(extract_token(&r, None).unwrap(), "x");
     }
 
     #[test]

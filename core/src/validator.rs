@@ -268,6 +268,24 @@ impl Validator {
         settle_cached(self.run(token, now, false))
     }
 
+    /// [`Validator::validate_at`] for a token that arrived as bytes (C ABI, raw headers): the size
+    /// cap applies first, then bytes that are not UTF-8 are `malformed_token`.
+    pub fn validate_bytes_at(&self, token: &[u8], now: i64) -> Result<Principal> {
+        self.validate_at(self.token_text(token)?, now)
+    }
+
+    /// [`Validator::validate_cached`] for a token that arrived as bytes.
+    pub fn validate_bytes_cached(&self, token: &[u8], now: i64) -> Result<Option<Principal>> {
+        self.validate_cached(self.token_text(token)?, now)
+    }
+
+    fn token_text<'t>(&self, token: &'t [u8]) -> Result<&'t str> {
+        if token.len() > self.inner.max_token_bytes {
+            return Err(too_large(token.len(), self.inner.max_token_bytes));
+        }
+        std::str::from_utf8(token).map_err(|_| Error::new(ErrorCode::MalformedToken, "the token is not UTF-8 text"))
+    }
+
     /// Extract the token from a request and validate it.
     pub fn authenticate(&self, request: &Request) -> Result<Principal> {
         self.authenticate_at(request, now())
@@ -314,11 +332,7 @@ impl Validator {
     fn run(&self, token: &str, now: i64, network: bool) -> std::result::Result<Principal, Stop> {
         let inner = &*self.inner;
         if token.len() > inner.max_token_bytes {
-            return Err(Error::new(
-                ErrorCode::TokenTooLarge,
-                format!("the token is {} bytes, over the {} byte limit", token.len(), inner.max_token_bytes),
-            )
-            .into());
+            return Err(too_large(token.len(), inner.max_token_bytes).into());
         }
         let segments = jws::split(token)?;
         let jws = segments.parse()?;
@@ -346,6 +360,10 @@ impl Validator {
         }
         Ok(claims::check(&trusted.policy, jws, token, now, inner.leeway_s)?)
     }
+}
+
+fn too_large(len: usize, max: usize) -> Error {
+    Error::new(ErrorCode::TokenTooLarge, format!("the token is {len} bytes, over the {max} byte limit"))
 }
 
 fn settle(r: std::result::Result<Principal, Stop>) -> Result<Principal> {

@@ -249,3 +249,15 @@ fn issuers_never_share_keys() {
     assert_eq!(code(v.validate_at(&a.sign(&claims("https://c.test", "orders")), NOW)), "invalid_issuer");
     assert_eq!((sa.hits(), sb.hits()), (ha, hb));
 }
+
+#[test]
+fn bytes_that_are_not_utf8_are_malformed_after_the_size_cap() {
+    let s = Signer::new("k1");
+    let v = Validator::new(
+        Config::from_value(json!({"issuer": ISS, "audience": "orders", "jwks": jwks(&[&s]), "max_token_bytes": 100})).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(v.validate_bytes_at(b"ab\xffcd", NOW).unwrap_err().code(), ErrorCode::MalformedToken);
+    assert_eq!(v.validate_bytes_at(&[0xff; 200], NOW).unwrap_err().code(), ErrorCode::TokenTooLarge);
+    assert_eq!(v.validate_bytes_cached(b"\xff", NOW).unwrap_err().code(), ErrorCode::MalformedToken);
+}
