@@ -6,9 +6,10 @@
 //! validator.py) builds the `async` twins on them.
 
 use meshauth::{Principal, Result};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
-use pyo3::types::{PyDict, PyType};
+use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
+use pyo3::types::{PyBytes, PyDict, PyString, PyType};
 
 use crate::config::config_from_py;
 use crate::error::to_py_err;
@@ -19,6 +20,39 @@ use crate::principal::PyPrincipal;
 #[pyclass(frozen, subclass, module = "meshauth._meshauth", name = "Validator")]
 pub struct PyValidator {
     inner: meshauth::Validator,
+}
+
+/// A token as given: `str`, or `bytes` straight from a raw header (the core applies the size cap
+/// first, then refuses bytes that are not UTF-8 as `malformed_token`).
+enum Token {
+    Text(PyBackedStr),
+    Bytes(PyBackedBytes),
+}
+
+impl Token {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Token> {
+        if let Ok(s) = obj.cast::<PyString>() {
+            return Ok(Token::Text(PyBackedStr::try_from(s.clone())?));
+        }
+        if let Ok(b) = obj.cast::<PyBytes>() {
+            return Ok(Token::Bytes(PyBackedBytes::from(b.clone())));
+        }
+        Err(PyTypeError::new_err("token must be str or bytes"))
+    }
+
+    fn validate(&self, v: &meshauth::Validator, now: i64) -> Result<Principal> {
+        match self {
+            Token::Text(t) => v.validate_at(t, now),
+            Token::Bytes(b) => v.validate_bytes_at(b, now),
+        }
+    }
+
+    fn validate_cached(&self, v: &meshauth::Validator, now: i64) -> Result<Option<Principal>> {
+        match self {
+            Token::Text(t) => v.validate_cached(t, now),
+            Token::Bytes(b) => v.validate_bytes_cached(b, now),
+        }
+    }
 }
 
 fn principal(py: Python<'_>, result: Result<Principal>) -> PyResult<PyPrincipal> {
@@ -46,22 +80,27 @@ impl PyValidator {
         cls.call1((config,))
     }
 
-    /// Validate a compact JWS. `now`: the clock in seconds since the epoch (default: the system's).
+    /// Validate a compact JWS (`str`, or `bytes`). `now`: the clock in seconds since the epoch
+    /// (default: the system's).
     #[pyo3(signature = (token, *, now = None))]
-    fn validate(&self, py: Python<'_>, token: PyBackedStr, now: Option<i64>) -> PyResult<PyPrincipal> {
+    fn validate(&self, py: Python<'_>, token: &Bound<'_, PyAny>, now: Option<i64>) -> PyResult<PyPrincipal> {
+        let token = Token::from_py(token)?;
         let v = &self.inner;
-        let result = py.detach(|| match now {
-            Some(now) => v.validate_at(&token, now),
-            None => v.validate(&token),
-        });
+        let result = py.detach(|| token.validate(v, now.unwrap_or_else(meshauth::now)));
         principal(py, result)
     }
 
     /// Like `validate`, but never touches the network: `None` means the answer needs a key fetch.
     #[pyo3(signature = (token, *, now = None))]
-    fn validate_cached(&self, py: Python<'_>, token: PyBackedStr, now: Option<i64>) -> PyResult<Option<PyPrincipal>> {
+    fn validate_cached(
+        &self,
+        py: Python<'_>,
+        token: &Bound<'_, PyAny>,
+        now: Option<i64>,
+    ) -> PyResult<Option<PyPrincipal>> {
+        let token = Token::from_py(token)?;
         let v = &self.inner;
-        let result = py.detach(|| v.validate_cached(&token, now.unwrap_or_else(meshauth::validator::now)));
+        let result = py.detach(|| token.validate_cached(v, now.unwrap_or_else(meshauth::now)));
         maybe_principal(py, result)
     }
 
@@ -94,7 +133,7 @@ impl PyValidator {
     ) -> PyResult<Option<PyPrincipal>> {
         let request = request_from_py(headers, cookies)?;
         let v = &self.inner;
-        let result = py.detach(|| v.authenticate_cached(&request, now.unwrap_or_else(meshauth::validator::now)));
+        let result = py.detach(|| v.authenticate_cached(&request, now.unwrap_or_else(meshauth::now)));
         maybe_principal(py, result)
     }
 

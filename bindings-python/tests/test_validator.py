@@ -299,3 +299,19 @@ def test_header_bytes_are_latin1_and_pairs_may_be_lists(validator, token):
         validator.authenticate(f"Bearer {tok}", now=NOW)
     with pytest.raises(TypeError):
         validator.authenticate([("a", "b", "c")], now=NOW)
+
+
+def test_token_as_bytes(validator, token, config):
+    tok = token()
+    assert validator.validate(tok.encode(), now=NOW).subject == "alice"
+    cached = validator.validate_cached(tok.encode(), now=NOW)
+    assert cached is not None and cached.token == tok
+    with pytest.raises(meshauth.InvalidToken) as e:
+        validator.validate(b"\xff\xfe." + tok.encode()[2:], now=NOW)
+    assert e.value.code == "malformed_token"
+    small = meshauth.Validator({**config, "max_token_bytes": 64})
+    with pytest.raises(meshauth.InvalidToken) as e:
+        small.validate(b"\xff" * 100, now=NOW)
+    assert e.value.code == "token_too_large"  # the size cap comes before any decoding
+    with pytest.raises(TypeError):
+        validator.validate(12345, now=NOW)  # type: ignore[arg-type]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from ._meshauth import Principal
 from ._meshauth import Validator as _CoreValidator
@@ -23,7 +23,7 @@ class Validator(_CoreValidator):
     on network I/O.
     """
 
-    async def validate_async(self, token: str, *, now: Optional[int] = None) -> Principal:
+    async def validate_async(self, token: Union[str, bytes], *, now: Optional[int] = None) -> Principal:
         """``validate`` for asyncio code."""
         principal = self.validate_cached(token, now=now)
         if principal is not None:
