@@ -9,7 +9,7 @@ PY_VENV ?= $(ROOT)/.venv
 PY := $(PY_VENV)/bin/python
 PY_BASE ?= $(shell command -v python3.11 || command -v python3)
 PY_STAMP := $(PY_VENV)/.meshauth-python-deps
-PY_DEPS := "maturin>=1.9,<2" pytest mypy starlette fastapi httpx httpx2 flask "pyjwt[crypto]" joserfc pyjwt-rs cryptography
+PY_DEPS := "maturin>=1.9,<2" pytest mypy starlette fastapi httpx httpx2 flask uvicorn "pyjwt[crypto]" joserfc pyjwt-rs cryptography
 PY_ENV := VIRTUAL_ENV=$(PY_VENV) PATH=$(PY_VENV)/bin:$$PATH
 ISSUER_BIN := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)/debug/meshauth-issuer
 
