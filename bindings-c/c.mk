@@ -60,7 +60,7 @@ c-header-check: c-tools ## Fail if regenerating include/meshauth.h would change 
 	  (echo "include/meshauth.h is stale: run 'make c-header' and commit it" >&2; exit 1)
 
 .PHONY: c-tests
-c-tests: c-build ## Build and run the C tests under AddressSanitizer (shared and static library)
+c-tests: c-build c-issuer ## Build and run the C tests under AddressSanitizer (shared and static library; token client against the development issuer)
 	@mkdir -p $(C_BUILDDIR)
 	@set -e; for t in $(C_DIR)/tests/test_*.c; do \
 	  name=$$(basename $$t .c); \
@@ -74,7 +74,8 @@ c-tests: c-build ## Build and run the C tests under AddressSanitizer (shared and
 	@set -e; total=0; for bin in $(C_BUILDDIR)/test_*-shared $(C_BUILDDIR)/test_*-static; do \
 	  echo "== $$(basename $$bin)"; \
 	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  MESHAUTH_CORPUS=$(ROOT)/testdata/corpus.json $$bin; \
+	  MESHAUTH_CORPUS=$(ROOT)/testdata/corpus.json MESHAUTH_ISSUER_BIN=$(C_ISSUER_BIN) \
+	  MESHAUTH_DEV_KEY=$(ROOT)/issuer/dev-keys/signed-client.pem $$bin; \
 	done
 
 .PHONY: c-examples
@@ -101,7 +102,7 @@ test-c: c-build c-header-check ## C ABI: build, header drift check, Rust unit te
 	$(MAKE) --no-print-directory c-tests c-readme c-examples
 
 .PHONY: c-issuer
-c-issuer: ## Build the development issuer (meshauth-issuer) for test-go
+c-issuer: ## Build the development issuer (meshauth-issuer) for the C, Go and Java tests
 	@if [ -z "$(MESHAUTH_ISSUER_BIN)" ]; then $(CARGO) build -q -p meshauth-issuer --bin meshauth-issuer; fi
 
 .PHONY: test-go

@@ -11,12 +11,16 @@
  *   `meshauth_error` to release with `meshauth_error_free`; `err` may be NULL.
  * - Every pointer argument is checked for NULL (MESHAUTH_NULL_ARGUMENT, 1000). Inputs are
  *   `(const uint8_t *ptr, size_t len)` UTF-8 byte strings, not NUL-terminated
- *   (MESHAUTH_INVALID_UTF8, 1001). No panic crosses the boundary (MESHAUTH_PANIC, 1002).
+ *   (MESHAUTH_INVALID_UTF8, 1001; a token to validate is bytes: not UTF-8 is
+ *   MESHAUTH_MALFORMED_TOKEN). No panic crosses the boundary (MESHAUTH_PANIC, 1002).
  * - Owned `char *` strings are freed only with `meshauth_string_free`, never `free()`.
  *   Borrowed strings (`const char *`, `meshauth_str`) live as long as their object.
- * - Thread safety: a `meshauth_validator` is safe to share between threads and to call
- *   concurrently (Send + Sync). `meshauth_principal` and `meshauth_error` are immutable and
- *   may be read from any thread; free each exactly once, after all readers are done.
+ * - Thread safety: a `meshauth_validator` and a `meshauth_token_client` are safe to share
+ *   between threads and to call concurrently (Send + Sync). `meshauth_principal`,
+ *   `meshauth_access_token` and `meshauth_error` are immutable and may be read from any thread;
+ *   free each exactly once, after all readers are done.
+ * - Network calls (key fetches, token requests) block the calling thread, bounded by
+ *   `http_timeout_ms`; the `_cached` variants never touch the network.
  * - Result codes 1..20 are the error catalogue's stable numbers (DESIGN.md section 4).
  */
 
@@ -165,6 +169,12 @@ typedef uint32_t meshauth_result;
 #endif // __cplusplus
 
 /**
+ * A token obtained from the authorization server. Opaque; immutable; owned by the caller, who
+ * releases it with `meshauth_access_token_free`. It holds a credential: never log it.
+ */
+typedef struct meshauth_access_token meshauth_access_token;
+
+/**
  * The details of a failed call. Opaque; immutable; owned by the caller, who releases it with
  * `meshauth_error_free`. Every string read from it lives until that call.
  */
@@ -175,6 +185,14 @@ typedef struct meshauth_error meshauth_error;
  * releases it with `meshauth_principal_free`.
  */
 typedef struct meshauth_principal meshauth_principal;
+
+/**
+ * A client of one authorization server, as one OAuth client (DESIGN.md §1, "Outgoing calls").
+ * Opaque. Thread-safe (`Send + Sync`): create one per service and share it between threads; calls
+ * may run concurrently (one fetch per cached token is in flight at a time, concurrent callers
+ * share it). Release it with `meshauth_token_client_free` once no call is in flight.
+ */
+typedef struct meshauth_token_client meshauth_token_client;
 
 /**
  * A configured validator. Opaque. Thread-safe (`Send + Sync`): create one per service and share it
@@ -405,6 +423,16 @@ meshauth_str meshauth_principal_jwt_id(const meshauth_principal *p);
 meshauth_str meshauth_principal_token(const meshauth_principal *p);
 
 /**
+ * The `Authorization` header value that forwards this caller's token to a trusted first-party
+ * service (`"Bearer <token>"`). Never send it to a third party: exchange the token with
+ * `meshauth_token_client_jwt_bearer` or `meshauth_token_client_token_exchange` instead. NULL when
+ * `p` is NULL.
+ *
+ * Ownership: a new owned string; release it with `meshauth_string_free`.
+ */
+char *meshauth_principal_authorization_header(const meshauth_principal *p);
+
+/**
  * `exp`, whole seconds since the epoch. 0 when `p` is NULL.
  *
  * Ownership: borrows `p` for the call; returns a plain value (nothing to free).
@@ -493,6 +521,141 @@ meshauth_str meshauth_principal_role(const meshauth_principal *p, size_t index);
 void meshauth_principal_free(meshauth_principal *p);
 
 /**
+ * Build a token client from its JSON configuration `(config_json, len)`:
+ * `{"issuer", "token_endpoint", "discovery", "client_id", "client_secret", "client_auth",
+ * "private_key_pem", "private_key_alg", "private_key_kid", "scope", "audience", "resource",
+ * "http_timeout_ms", "allow_insecure_http"}` (unknown fields and insecure URLs are
+ * `MESHAUTH_INVALID_CONFIG`). Performs no network I/O: discovery runs on first use.
+ *
+ * Ownership: borrows `config_json` for the call. On `MESHAUTH_OK`, `*out` receives a new token
+ * client owned by the caller (release with `meshauth_token_client_free`). On failure `*out` is
+ * untouched and, if `err` is non-NULL, `*err` receives an owned error (`meshauth_error_free`).
+ */
+meshauth_result meshauth_token_client_new(const uint8_t *config_json,
+                                          size_t len,
+                                          meshauth_token_client **out,
+                                          meshauth_error **err);
+
+/**
+ * This service's own token (RFC 6749 §4.4 client credentials) for the request
+ * `(request_json, len)`: `{"scope": "a b" | ["a","b"], "audience": "...", "resource": ...}`, each
+ * field optional (the client's configured defaults apply); `request_json` may be NULL with `len`
+ * 0 for the defaults. Served from the core's cache while the token is fresh; otherwise blocking
+ * (bounded by `http_timeout_ms`). A refusal by the authorization server is
+ * `MESHAUTH_TOKEN_ENDPOINT_ERROR` with its OAuth `error` (`meshauth_error_oauth_error`).
+ *
+ * Ownership: borrows `c` and `request_json` for the call. On `MESHAUTH_OK`, `*out` receives a new
+ * access token owned by the caller (`meshauth_access_token_free`). On failure `*out` is untouched
+ * and, if `err` is non-NULL, `*err` receives an owned error (`meshauth_error_free`).
+ */
+meshauth_result meshauth_token_client_client_credentials(const meshauth_token_client *c,
+                                                         const uint8_t *request_json,
+                                                         size_t len,
+                                                         meshauth_access_token **out,
+                                                         meshauth_error **err);
+
+/**
+ * Like `meshauth_token_client_client_credentials`, but never touches the network, for callers on
+ * an event loop. On `MESHAUTH_OK`, `*out` receives either a new access token (release with
+ * `meshauth_access_token_free`) or NULL, which means "a fetch is needed": call
+ * `meshauth_token_client_client_credentials` off the event loop. An invalid request is refused
+ * exactly as the blocking call refuses it.
+ *
+ * Ownership: borrows `c` and `request_json`. On failure `*out` is untouched and, if `err` is
+ * non-NULL, `*err` receives an owned error (`meshauth_error_free`).
+ */
+meshauth_result meshauth_token_client_client_credentials_cached(const meshauth_token_client *c,
+                                                                const uint8_t *request_json,
+                                                                size_t len,
+                                                                meshauth_access_token **out,
+                                                                meshauth_error **err);
+
+/**
+ * RFC 7523 §2.1 jwt-bearer grant: exchange the user JWT `(assertion, assertion_len)` (UTF-8) for
+ * a token meant for another audience, typically a third party. Request fields: `scope`,
+ * `audience`, `resource`, `use_client_token` (authenticate with this client's own
+ * client-credentials token instead of its credentials); `request_json` may be NULL with length 0.
+ * Exchanged tokens are cached by the core, never beyond the assertion's own `exp`. Blocking.
+ *
+ * Ownership: borrows every argument for the call. On `MESHAUTH_OK`, `*out` receives a new access
+ * token owned by the caller (`meshauth_access_token_free`). On failure `*out` is untouched and,
+ * if `err` is non-NULL, `*err` receives an owned error (`meshauth_error_free`).
+ */
+meshauth_result meshauth_token_client_jwt_bearer(const meshauth_token_client *c,
+                                                 const uint8_t *assertion,
+                                                 size_t assertion_len,
+                                                 const uint8_t *request_json,
+                                                 size_t request_len,
+                                                 meshauth_access_token **out,
+                                                 meshauth_error **err);
+
+/**
+ * RFC 8693 token exchange of `(subject_token, subject_len)` (UTF-8) for a token for another
+ * audience. Request fields: `scope`, `audience`, `resource`, `subject_token_type`,
+ * `requested_token_type`, `actor_token`, `actor_token_type`, `use_client_token`; `request_json`
+ * may be NULL with length 0. The core checks the answer's `issued_token_type`. Blocking.
+ *
+ * Ownership: borrows every argument for the call. On `MESHAUTH_OK`, `*out` receives a new access
+ * token owned by the caller (`meshauth_access_token_free`). On failure `*out` is untouched and,
+ * if `err` is non-NULL, `*err` receives an owned error (`meshauth_error_free`).
+ */
+meshauth_result meshauth_token_client_token_exchange(const meshauth_token_client *c,
+                                                     const uint8_t *subject_token,
+                                                     size_t subject_len,
+                                                     const uint8_t *request_json,
+                                                     size_t request_len,
+                                                     meshauth_access_token **out,
+                                                     meshauth_error **err);
+
+/**
+ * Release a token client. NULL is a no-op. No other call on `c` may be in flight; access tokens
+ * it handed out stay valid (they are independent objects).
+ *
+ * Ownership: takes ownership of `c`.
+ */
+void meshauth_token_client_free(meshauth_token_client *c);
+
+/**
+ * The access token itself (the credential to send), NUL-terminated. NULL when `t` is NULL.
+ *
+ * Ownership: **borrowed** from `t`, valid until `meshauth_access_token_free(t)`; never free it.
+ * Copy it to keep it longer.
+ */
+const char *meshauth_access_token_value(const meshauth_access_token *t);
+
+/**
+ * The `Authorization` header value for an outgoing call (`"Bearer <token>"`). NULL when `t` is
+ * NULL.
+ *
+ * Ownership: a new owned string; release it with `meshauth_string_free`.
+ */
+char *meshauth_access_token_authorization_header(const meshauth_access_token *t);
+
+/**
+ * When the token expires, in whole seconds since the epoch, into `*out`; returns false (and
+ * leaves `*out` alone) when the server did not say (`expires_in` absent) or an argument is NULL.
+ *
+ * Ownership: borrows `t` for the call; returns a plain value (nothing to free).
+ */
+bool meshauth_access_token_expires_at(const meshauth_access_token *t, int64_t *out);
+
+/**
+ * The token as the JSON object every binding exchanges: `{"access_token","token_type",
+ * "expires_at","scope","issued_token_type"}` (absent values are `null`). It contains the
+ * credential: never log it. NULL when `t` is NULL.
+ *
+ * Ownership: a new owned string; release it with `meshauth_string_free`.
+ */
+char *meshauth_access_token_json(const meshauth_access_token *t);
+
+/**
+ * Release an access token. NULL is a no-op.
+ *
+ * Ownership: takes ownership of `t`; it and every string borrowed from it are invalid afterwards.
+ */
+void meshauth_access_token_free(meshauth_access_token *t);
+
+/**
  * Build a validator from the JSON configuration `(config_json, len)` (DESIGN.md §3; unknown
  * fields and insecure settings are `MESHAUTH_INVALID_CONFIG`). Performs no network I/O.
  *
@@ -507,7 +670,8 @@ meshauth_result meshauth_validator_new(const uint8_t *config_json,
 
 /**
  * Validate the compact JWS `(token, len)` at `now` (seconds since the epoch; 0 = current time).
- * May fetch remote keys (blocking, bounded by `http_timeout_ms`) when they are cold or the `kid`
+ * The token is bytes: the size cap applies first, then bytes that are not UTF-8 are
+ * `MESHAUTH_MALFORMED_TOKEN` (never `MESHAUTH_INVALID_UTF8`). May fetch remote keys (blocking, bounded by `http_timeout_ms`) when they are cold or the `kid`
  * is unknown.
  *
  * Ownership: borrows `v` and `token` for the call. On `MESHAUTH_OK`, `*out` receives a new
@@ -522,8 +686,8 @@ meshauth_result meshauth_validator_validate(const meshauth_validator *v,
                                             meshauth_error **err);
 
 /**
- * Like `meshauth_validator_validate`, but never touches the network, for callers on an event
- * loop. On `MESHAUTH_OK`, `*out` receives either a new Principal (release with
+ * Like `meshauth_validator_validate` (same byte handling), but never touches the network, for
+ * callers on an event loop. On `MESHAUTH_OK`, `*out` receives either a new Principal (release with
  * `meshauth_principal_free`) or NULL, which means "the answer needs a key fetch": call
  * `meshauth_validator_validate` off the event loop (or `meshauth_validator_refresh`) and retry.
  * `now`: 0 = current time.

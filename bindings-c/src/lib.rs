@@ -13,13 +13,15 @@
 //! - Every pointer argument is checked for NULL (`MESHAUTH_NULL_ARGUMENT`); every body runs inside
 //!   a panic boundary (`MESHAUTH_PANIC`): no panic ever unwinds into C.
 //! - Inputs are `(const uint8_t *ptr, size_t len)` UTF-8 byte strings (not NUL-terminated);
-//!   `ptr` may be NULL only when `len` is 0. Invalid UTF-8 is `MESHAUTH_INVALID_UTF8`.
+//!   `ptr` may be NULL only when `len` is 0. Invalid UTF-8 is `MESHAUTH_INVALID_UTF8`, except for
+//!   a token to validate, which is bytes (the core answers `MESHAUTH_MALFORMED_TOKEN`).
 //! - Owned strings (`char *`) are NUL-terminated and released only with `meshauth_string_free`,
 //!   never with `free()`. Borrowed strings (`const char *`, [`meshauth_str`]) live as long as the
 //!   object they were read from.
 //! - Thread safety: a `meshauth_validator` is `Send + Sync`: share one per service between any
-//!   number of threads (validation is concurrent; key refreshes are coordinated by the core).
-//!   `meshauth_principal` and `meshauth_error` are immutable: any thread may read one, but it must
+//!   number of threads (validation is concurrent; key refreshes are coordinated by the core); so
+//!   is a `meshauth_token_client`. `meshauth_principal`, `meshauth_access_token` and
+//!   `meshauth_error` are immutable: any thread may read one, but it must
 //!   be freed exactly once, after every reader is done.
 
 #![allow(non_camel_case_types)]
@@ -34,6 +36,7 @@ pub mod extract;
 pub mod input;
 pub mod panic;
 pub mod principal;
+pub mod token_client;
 pub mod validator;
 
 use std::ffi::{c_char, CString};

@@ -111,6 +111,19 @@ pub extern "C" fn meshauth_principal_token(p: *const meshauth_principal) -> mesh
     with(p, meshauth_str::ABSENT, |p| meshauth_str::of(&p.token))
 }
 
+/// The `Authorization` header value that forwards this caller's token to a trusted first-party
+/// service (`"Bearer <token>"`). Never send it to a third party: exchange the token with
+/// `meshauth_token_client_jwt_bearer` or `meshauth_token_client_token_exchange` instead. NULL when
+/// `p` is NULL.
+///
+/// Ownership: a new owned string; release it with `meshauth_string_free`.
+#[no_mangle]
+pub extern "C" fn meshauth_principal_authorization_header(p: *const meshauth_principal) -> *mut c_char {
+    with(p, std::ptr::null_mut(), |p| {
+        crate::into_owned_c_string(p.authorization_header())
+    })
+}
+
 /// `exp`, whole seconds since the epoch. 0 when `p` is NULL.
 ///
 /// Ownership: borrows `p` for the call; returns a plain value (nothing to free).

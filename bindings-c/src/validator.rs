@@ -4,7 +4,7 @@
 use meshauth::Validator;
 
 use crate::error::{meshauth_error, meshauth_result};
-use crate::input::{give, give_optional, object, out_param, text};
+use crate::input::{bytes, give, give_optional, object, out_param, text};
 use crate::panic::{boundary, guard};
 use crate::principal::meshauth_principal;
 
@@ -49,7 +49,8 @@ pub unsafe extern "C" fn meshauth_validator_new(
 }
 
 /// Validate the compact JWS `(token, len)` at `now` (seconds since the epoch; 0 = current time).
-/// May fetch remote keys (blocking, bounded by `http_timeout_ms`) when they are cold or the `kid`
+/// The token is bytes: the size cap applies first, then bytes that are not UTF-8 are
+/// `MESHAUTH_MALFORMED_TOKEN` (never `MESHAUTH_INVALID_UTF8`). May fetch remote keys (blocking, bounded by `http_timeout_ms`) when they are cold or the `kid`
 /// is unknown.
 ///
 /// Ownership: borrows `v` and `token` for the call. On `MESHAUTH_OK`, `*out` receives a new
@@ -69,16 +70,16 @@ pub unsafe extern "C" fn meshauth_validator_validate(
         let v = unsafe { object(v, "validator") }?;
         let out = out_param(out, "out")?;
         // SAFETY: the caller passes `len` readable bytes.
-        let token = unsafe { text(token, len, "token") }?;
-        let inner = v.inner.validate_at(token, clock(now))?;
+        let token = unsafe { bytes(token, len, "token") }?;
+        let inner = v.inner.validate_bytes_at(token, clock(now))?;
         // SAFETY: `out` checked.
         unsafe { give(out, meshauth_principal { inner }) };
         Ok(())
     })
 }
 
-/// Like `meshauth_validator_validate`, but never touches the network, for callers on an event
-/// loop. On `MESHAUTH_OK`, `*out` receives either a new Principal (release with
+/// Like `meshauth_validator_validate` (same byte handling), but never touches the network, for
+/// callers on an event loop. On `MESHAUTH_OK`, `*out` receives either a new Principal (release with
 /// `meshauth_principal_free`) or NULL, which means "the answer needs a key fetch": call
 /// `meshauth_validator_validate` off the event loop (or `meshauth_validator_refresh`) and retry.
 /// `now`: 0 = current time.
@@ -99,8 +100,8 @@ pub unsafe extern "C" fn meshauth_validator_validate_cached(
         let v = unsafe { object(v, "validator") }?;
         let out = out_param(out, "out")?;
         // SAFETY: the caller passes `len` readable bytes.
-        let token = unsafe { text(token, len, "token") }?;
-        let answer = v.inner.validate_cached(token, clock(now))?;
+        let token = unsafe { bytes(token, len, "token") }?;
+        let answer = v.inner.validate_bytes_cached(token, clock(now))?;
         // SAFETY: `out` checked.
         unsafe { give_optional(out, answer.map(|inner| meshauth_principal { inner })) };
         Ok(())

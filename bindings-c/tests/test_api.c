@@ -85,6 +85,8 @@ static void test_free_null(void) {
     meshauth_principal_free(NULL);
     meshauth_error_free(NULL);
     meshauth_string_free(NULL);
+    meshauth_token_client_free(NULL);
+    meshauth_access_token_free(NULL);
     CHECK(1);
 }
 
@@ -105,6 +107,11 @@ static void test_null_accessors(void) {
     CHECK(meshauth_principal_client_id(NULL).data == NULL);
     CHECK(meshauth_principal_jwt_id(NULL).data == NULL);
     CHECK(meshauth_principal_token(NULL).data == NULL);
+    CHECK(meshauth_principal_authorization_header(NULL) == NULL);
+    CHECK(meshauth_access_token_value(NULL) == NULL);
+    CHECK(meshauth_access_token_json(NULL) == NULL);
+    CHECK(meshauth_access_token_authorization_header(NULL) == NULL);
+    CHECK(!meshauth_access_token_expires_at(NULL, &(int64_t){42}));
     CHECK(meshauth_principal_expires_at(NULL) == 0);
     int64_t t = 42;
     CHECK(!meshauth_principal_issued_at(NULL, &t) && t == 42);
@@ -174,7 +181,8 @@ static void test_validate_arguments(meshauth_validator *v) {
     err = NULL;
     EXPECT(meshauth_validator_validate(v, NULL, 5, 0, &p, &err), MESHAUTH_NULL_ARGUMENT, "null_argument");
     err = NULL;
-    EXPECT(meshauth_validator_validate(v, U8("a.\xc3\x28.c"), 6, 0, &p, &err), MESHAUTH_INVALID_UTF8, "invalid_utf8");
+    /* A token is bytes: not UTF-8 is a malformed token (HTTP 401), not a boundary failure. */
+    EXPECT(meshauth_validator_validate(v, U8("a.\xc3\x28.c"), 6, 0, &p, &err), MESHAUTH_MALFORMED_TOKEN, "malformed_token");
     CHECK(p == SENTINEL_P);
 
     /* Token failures come from the core with their catalogue code, status and challenge. */
@@ -275,7 +283,7 @@ static void test_cached(meshauth_validator *inline_v) {
     EXPECT(meshauth_validator_validate_cached(NULL, U8("a"), 1, 0, &p, &err), MESHAUTH_NULL_ARGUMENT, "null_argument");
     EXPECT(meshauth_validator_validate_cached(inline_v, U8("a"), 1, 0, NULL, &err), MESHAUTH_NULL_ARGUMENT, "null_argument");
     EXPECT(meshauth_validator_validate_cached(inline_v, NULL, 1, 0, &p, &err), MESHAUTH_NULL_ARGUMENT, "null_argument");
-    EXPECT(meshauth_validator_validate_cached(inline_v, U8("\xff"), 1, 0, &p, &err), MESHAUTH_INVALID_UTF8, "invalid_utf8");
+    EXPECT(meshauth_validator_validate_cached(inline_v, U8("\xff"), 1, 0, &p, &err), MESHAUTH_MALFORMED_TOKEN, "malformed_token");
     EXPECT(meshauth_validator_authenticate_cached(NULL, U8(req), strlen(req), 0, &p, &err), MESHAUTH_NULL_ARGUMENT, "null_argument");
     EXPECT(meshauth_validator_authenticate_cached(inline_v, U8(req), strlen(req), 0, NULL, &err), MESHAUTH_NULL_ARGUMENT, "null_argument");
     EXPECT(meshauth_validator_authenticate_cached(inline_v, U8("{"), 1, 0, &p, &err), MESHAUTH_INVALID_REQUEST, "invalid_request");
