@@ -67,8 +67,9 @@ func TestValidateErrorsAndClose(t *testing.T) {
 		!strings.HasPrefix(e.WWWAuthenticate, `Bearer error="invalid_token"`) {
 		t.Errorf("wrong audience: %#v", err)
 	}
+	// A token is bytes: not UTF-8 is a malformed token (401), like any other garbage.
 	_, err = v.Validate("a.\xff.c")
-	if !errors.Is(err, &Error{Code: InvalidUTF8}) {
+	if !errors.As(err, &e) || e.Code != MalformedToken || e.Status != 401 {
 		t.Errorf("invalid UTF-8 token: %v", err)
 	}
 	if err := v.Refresh(); err != nil {

@@ -42,7 +42,8 @@ const (
 const (
 	// NullArgument: a required argument was missing (e.g. a closed Validator).
 	NullArgument Code = "null_argument"
-	// InvalidUTF8: a token or configuration string was not valid UTF-8.
+	// InvalidUTF8: a configuration, request or header string was not valid UTF-8 (a token to
+	// validate that is not UTF-8 is MalformedToken).
 	InvalidUTF8 Code = "invalid_utf8"
 	// Panic: a bug inside the library, caught at the boundary.
 	Panic Code = "panic"

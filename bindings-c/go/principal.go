@@ -81,6 +81,13 @@ func takePrincipal(p *C.meshauth_principal) (*Principal, error) {
 	}, nil
 }
 
+// AuthorizationHeader is the Authorization header value that forwards this caller's own token to
+// a trusted first-party service ("Bearer <token>", the core's Principal::authorization_header).
+// Never send it to a third party: exchange the token with TokenClient.JWTBearer or TokenExchange.
+func (p *Principal) AuthorizationHeader() string {
+	return "Bearer " + p.Token
+}
+
 // HasScope reports whether the Principal carries scope (exact match).
 func (p *Principal) HasScope(scope string) bool {
 	return slices.Contains(p.Scopes, scope)

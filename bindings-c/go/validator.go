@@ -6,7 +6,6 @@ package meshauth
 import "C"
 
 import (
-	"encoding/json"
 	"runtime"
 	"sync"
 	"time"
@@ -25,20 +24,9 @@ type Validator struct {
 // string or json.RawMessage, or any value encoding/json turns into the configuration object
 // (e.g. map[string]any). Invalid configuration is an *Error with Code InvalidConfig.
 func NewValidator(cfg any) (*Validator, error) {
-	var text string
-	switch c := cfg.(type) {
-	case []byte:
-		text = string(c)
-	case json.RawMessage:
-		text = string(c)
-	case string:
-		text = c
-	default:
-		b, err := json.Marshal(cfg)
-		if err != nil {
-			return nil, &Error{Code: InvalidConfig, Number: 20, Message: "configuration: " + err.Error()}
-		}
-		text = string(b)
+	text, err := configText(cfg)
+	if err != nil {
+		return nil, err
 	}
 	ptr, n := bytesArg(text)
 	var v *C.meshauth_validator
