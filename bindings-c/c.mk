@@ -79,13 +79,19 @@ c-tests: c-build c-issuer ## Build and run the C tests under AddressSanitizer (s
 	done
 
 .PHONY: c-examples
-c-examples: c-build ## Build and run examples/c (inline JWKS, fixed clock); build examples/go
+c-examples: c-build ## Build and run examples/c (inline JWKS, fixed clock); build examples/go and the orders demo
 	@mkdir -p $(C_BUILDDIR)
 	$(C_CC) $(C_CFLAGS) $$($(C_PKG) pkg-config --cflags meshauth) $(ROOT)/examples/c/main.c \
 	  -o $(C_BUILDDIR)/example-c $$($(C_PKG) pkg-config --libs meshauth) \
 	  -Wl,-rpath,$$($(C_PKG) pkg-config --variable=libdir meshauth)
 	$(C_BUILDDIR)/example-c
-	cd $(ROOT)/examples/go && $(C_PKG) go build -o $(C_BUILDDIR)/example-go . && $(C_PKG) go vet .
+	cd $(ROOT)/examples/go && $(C_PKG) go build -o $(C_BUILDDIR)/example-go . && $(C_PKG) go vet ./...
+	$(MAKE) --no-print-directory demo-orders
+
+.PHONY: demo-orders
+demo-orders: c-build ## Build the Go orders demo service (examples/go/orders) into target/demo/orders
+	@mkdir -p $(ROOT)/target/demo
+	cd $(ROOT)/examples/go && $(C_PKG) go build -o $(ROOT)/target/demo/orders ./orders
 
 .PHONY: c-readme
 c-readme: c-build ## Compile and run the C snippet of bindings-c/README.md (static library, ASan)
@@ -106,10 +112,11 @@ c-issuer: ## Build the development issuer (meshauth-issuer) for the C, Go and Ja
 	@if [ -z "$(MESHAUTH_ISSUER_BIN)" ]; then $(CARGO) build -q -p meshauth-issuer --bin meshauth-issuer; fi
 
 .PHONY: test-go
-test-go: c-build c-issuer ## Go binding (cgo, static libmeshauth.a): corpus, middleware, dev-issuer key source
+test-go: c-build c-issuer ## Go binding (cgo, static libmeshauth.a): corpus, middleware, token client and key source against the dev issuer; examples/go orders demo
 	cd $(C_DIR)/go && $(C_PKG) MESHAUTH_ISSUER_BIN=$(C_ISSUER_BIN) MESHAUTH_CORPUS=$(ROOT)/testdata/corpus.json \
-	  go test -count=1 -timeout 300s ./...
+	  MESHAUTH_DEV_KEY=$(ROOT)/issuer/dev-keys/signed-client.pem go test -count=1 -timeout 300s ./...
 	cd $(C_DIR)/go && $(C_PKG) go vet ./...
+	cd $(ROOT)/examples/go && $(C_PKG) MESHAUTH_ISSUER_BIN=$(C_ISSUER_BIN) go test -count=1 -timeout 300s ./... && $(C_PKG) go vet ./...
 
 .PHONY: test-java
 test-java: c-build c-issuer ## Java binding (JNA over libmeshauth.so): JUnit corpus, API and dev-issuer suites; examples/java build and self-check
