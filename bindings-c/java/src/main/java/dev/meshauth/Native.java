@@ -68,6 +68,28 @@ final class Native {
 
         void meshauth_error_free(Pointer e);
 
+        int meshauth_token_client_new(byte[] config, SizeT len, PointerByReference out, PointerByReference err);
+
+        int meshauth_token_client_client_credentials(Pointer c, byte[] request, SizeT len, PointerByReference out,
+                PointerByReference err);
+
+        int meshauth_token_client_client_credentials_cached(Pointer c, byte[] request, SizeT len,
+                PointerByReference out, PointerByReference err);
+
+        int meshauth_token_client_jwt_bearer(Pointer c, byte[] assertion, SizeT assertionLen, byte[] request,
+                SizeT requestLen, PointerByReference out, PointerByReference err);
+
+        int meshauth_token_client_token_exchange(Pointer c, byte[] subject, SizeT subjectLen, byte[] request,
+                SizeT requestLen, PointerByReference out, PointerByReference err);
+
+        void meshauth_token_client_free(Pointer c);
+
+        Pointer meshauth_access_token_json(Pointer t);
+
+        Pointer meshauth_access_token_authorization_header(Pointer t);
+
+        void meshauth_access_token_free(Pointer t);
+
         String meshauth_error_codes();
 
         String meshauth_result_name(int result);

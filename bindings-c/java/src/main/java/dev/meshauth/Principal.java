@@ -82,6 +82,13 @@ public final class Principal {
     /** The raw compact token, for forwarding to first-party services. */
     public String token() { return token; }
 
+    /**
+     * The {@code Authorization} header value that forwards this caller's own token to a trusted
+     * first-party service ({@code "Bearer <token>"}, the core's format). Never send it to a third
+     * party: exchange the token with {@link TokenClient#jwtBearer} or {@link TokenClient#tokenExchange}.
+     */
+    public String authorizationHeader() { return "Bearer " + token; }
+
     /** Whether the Principal carries {@code scope}. */
     public boolean hasScope(String scope) { return scopes.contains(scope); }
 
