@@ -94,13 +94,21 @@ demo-orders: c-build ## Build the Go orders demo service (examples/go/orders) in
 	cd $(ROOT)/examples/go && $(C_PKG) go build -o $(ROOT)/target/demo/orders ./orders
 
 .PHONY: c-readme
-c-readme: c-build ## Compile and run the C snippet of bindings-c/README.md (static library, ASan)
+c-readme: c-build c-issuer ## Compile and run every C snippet of bindings-c/README.md (static library, ASan; against the dev issuer)
 	@mkdir -p $(C_BUILDDIR)
-	awk '/^```c$$/{on=1;next} /^```$$/{if(on)exit} on' $(C_DIR)/README.md > $(C_BUILDDIR)/readme.c
-	@test -s $(C_BUILDDIR)/readme.c || (echo "no C snippet in bindings-c/README.md" >&2; exit 1)
-	$(C_CC) $(C_CFLAGS) $(C_SANITIZE) $$($(C_PKG) pkg-config --cflags meshauth-static) $(C_BUILDDIR)/readme.c \
-	  -o $(C_BUILDDIR)/readme $$($(C_PKG) pkg-config --libs meshauth-static)
-	$(C_BUILDDIR)/readme
+	@rm -f $(C_BUILDDIR)/readme-*.c
+	awk '/^```c$$/{on=1;n++;next} /^```$$/{on=0} on{print > "$(C_BUILDDIR)/readme-" n ".c"}' $(C_DIR)/README.md
+	@ls $(C_BUILDDIR)/readme-*.c >/dev/null 2>&1 || (echo "no C snippet in bindings-c/README.md" >&2; exit 1)
+	@set -e; for src in $(C_BUILDDIR)/readme-*.c; do \
+	  $(C_CC) $(C_CFLAGS) $(C_SANITIZE) $$($(C_PKG) pkg-config --cflags meshauth-static) $$src \
+	    -o $${src%.c} $$($(C_PKG) pkg-config --libs meshauth-static); \
+	done
+	@# The snippets run with MESHAUTH_ISSUER set to a development issuer on a free loopback port.
+	@set -e; out=$(C_BUILDDIR)/readme-issuer.out; : > $$out; \
+	$(C_ISSUER_BIN) --port 0 > $$out & pid=$$!; trap "kill $$pid 2>/dev/null || true" EXIT; \
+	for i in $$(seq 200); do grep -q 'listening on' $$out && break; sleep 0.05; done; \
+	url=$$(sed -n 's/^meshauth-issuer listening on //p' $$out); test -n "$$url"; \
+	for src in $(C_BUILDDIR)/readme-*.c; do echo "== $$(basename $${src%.c})"; MESHAUTH_ISSUER=$$url $${src%.c}; done
 
 .PHONY: test-c
 test-c: c-build c-header-check ## C ABI: build, header drift check, Rust unit tests, C tests under ASan, README, examples
