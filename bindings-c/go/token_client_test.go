@@ -312,3 +312,41 @@ func TestMiddlewareServicePolicy(t *testing.T) {
 		})
 	}
 }
+
+// One client shared by many goroutines gets one cached token; Close waits for calls in flight and
+// later calls fail cleanly.
+func TestTokenClientConcurrentUseAndClose(t *testing.T) {
+	d := startIssuer(t)
+	c, err := NewTokenClient(map[string]any{"issuer": d.issuer, "client_id": "orders", "client_secret": "orders-dev-secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := TokenRequest{Audience: "billing"}
+	first, err := c.ClientCredentials(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			for j := 0; j < 20; j++ {
+				tok, err := c.ClientCredentials(context.Background(), req)
+				if err == nil && tok.AccessToken != first.AccessToken {
+					err = errors.New("a second token was issued")
+				}
+				if err != nil && !errors.Is(err, &Error{Code: NullArgument}) {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	time.Sleep(time.Millisecond)
+	c.Close()
+	for i := 0; i < 8; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -103,7 +103,11 @@ func main() {
 
 	mux.Handle("GET /orders", protected(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, _ := meshauth.PrincipalFrom(r.Context())
-		caller := map[string]any{"subject": p.Subject, "client_id": p.ClientID, "is_client": p.IsClient, "scopes": p.Scopes}
+		var clientID any // null when the token names no client
+		if p.ClientID != "" {
+			clientID = p.ClientID
+		}
+		caller := map[string]any{"subject": p.Subject, "client_id": clientID, "is_client": p.IsClient, "scopes": p.Scopes}
 		// First party: inventory trusts the same issuer, so the caller's own token is forwarded.
 		callInventory(w, r, p.AuthorizationHeader(), map[string]any{"caller": caller})
 	})))

@@ -137,7 +137,7 @@ func TestOrdersDemo(t *testing.T) {
 	inv, _ = body["inventory"].(map[string]any)
 	seen, _ := inv["caller"].(map[string]any)
 	me, _ := body["caller"].(map[string]any)
-	if status != 200 || body["service"] != "orders" || me["subject"] != "alice" || me["is_client"] != false ||
+	if status != 200 || body["service"] != "orders" || me["subject"] != "alice" || me["is_client"] != false || me["client_id"] != nil ||
 		seen["subject"] != "alice" || seen["is_client"] != false {
 		t.Errorf("orders: %d %v", status, body)
 	}
