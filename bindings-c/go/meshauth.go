@@ -21,7 +21,11 @@
 //	http.Handle("/", meshauth.Middleware(v)(handler))          // or v.Authenticate(r)
 //	// in the handler: p, _ := meshauth.PrincipalFrom(r.Context())
 //
-// A *Validator is safe for concurrent use by many goroutines.
+// Outgoing calls go through a *TokenClient (the service's own OAuth client): ClientCredentials
+// for the service's own token, JWTBearer / TokenExchange to hand a user's token to a third party;
+// Principal.AuthorizationHeader forwards the caller's own token to a first-party service.
+//
+// A *Validator and a *TokenClient are safe for concurrent use by many goroutines.
 package meshauth
 
 /*
