@@ -616,7 +616,8 @@ meshauth_result meshauth_token_client_token_exchange(const meshauth_token_client
 void meshauth_token_client_free(meshauth_token_client *c);
 
 /**
- * The access token itself (the credential to send), NUL-terminated. NULL when `t` is NULL.
+ * The access token itself (the credential to send), NUL-terminated. NULL when `t` is NULL. (A
+ * NUL byte inside the token, which no HTTP header could carry, would read as U+FFFD.)
  *
  * Ownership: **borrowed** from `t`, valid until `meshauth_access_token_free(t)`; never free it.
  * Copy it to keep it longer.

@@ -223,7 +223,8 @@ fn with<T>(t: *const meshauth_access_token, fallback: T, f: impl FnOnce(&meshaut
     }
 }
 
-/// The access token itself (the credential to send), NUL-terminated. NULL when `t` is NULL.
+/// The access token itself (the credential to send), NUL-terminated. NULL when `t` is NULL. (A
+/// NUL byte inside the token, which no HTTP header could carry, would read as U+FFFD.)
 ///
 /// Ownership: **borrowed** from `t`, valid until `meshauth_access_token_free(t)`; never free it.
 /// Copy it to keep it longer.
