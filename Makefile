@@ -40,6 +40,7 @@ issuer: ## Run the development issuer on 127.0.0.1:8400
 -include bindings-python/python.mk
 -include bindings-node/node.mk
 -include bindings-c/c.mk
+-include examples/demo.mk
 
 .PHONY: test
 test: $(TEST_TARGETS) ## Every test, every language
@@ -47,7 +48,3 @@ test: $(TEST_TARGETS) ## Every test, every language
 
 .PHONY: bench
 bench: $(BENCH_TARGETS) ## Every benchmark (reports ratios to the raw verification floor)
-
-.PHONY: demo
-demo: ## The development issuer and example services, end to end
-	$(CARGO) run -q -p meshauth --example demo

@@ -104,7 +104,7 @@ def scenario(dev: DevIssuer, services: Services) -> int:
     env = {"MESHAUTH_ISSUER": dev.issuer}
     inventory = services.start("inventory", [sys.executable, "examples/python/inventory.py"], env)
     billing = services.start("billing", ["node", "examples/node/billing.js"], env)
-    orders = services.start("orders", [str(TARGET / "demo" / "orders")], env)
+    orders = services.start("orders", [str(TARGET / "demo" / "orders")], {**env, "INVENTORY_URL": inventory})
     failures = 0
 
     def expect(ok: bool, what: str) -> None:
