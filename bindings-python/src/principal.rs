@@ -119,6 +119,11 @@ impl PyPrincipal {
         self.inner.authorization_header()
     }
 
+    /// Raise `InsufficientScope` (its challenge listing `scopes`) unless every scope is carried.
+    fn require_scopes(&self, py: Python<'_>, scopes: Vec<String>) -> PyResult<()> {
+        self.inner.require_scopes(&scopes).map_err(|e| crate::error::to_py_err(py, e))
+    }
+
     /// Whether the Principal carries `scope`.
     fn has_scope(&self, scope: PyBackedStr) -> bool {
         self.inner.has_scope(&scope)

@@ -174,7 +174,7 @@ def test_fastapi(validator, fresh_token, expired_token, with_middleware):
         'scope="orders:read"'
     )
     assert r.json() == {
-        "detail": {"error": "insufficient_scope", "error_description": "the token lacks a required scope"}
+        "detail": {"error": "insufficient_scope", "error_description": "missing scope(s): \"orders:read\""}
     }
     r = client.get("/me", headers={"Authorization": f"Bearer {expired_token}"})
     assert r.status_code == 401 and r.headers["www-authenticate"] == EXPIRED_CHALLENGE
@@ -188,7 +188,7 @@ def test_fastapi_error_handler(validator, fresh_token):
     client = TestClient(fastapi_app(validator, handler=True))
     r = client.get("/orders", headers={"Authorization": f"Bearer {fresh_token()}"})
     assert r.status_code == 403
-    assert r.json() == {"error": "insufficient_scope", "error_description": "the token lacks a required scope"}
+    assert r.json() == {"error": "insufficient_scope", "error_description": "missing scope(s): \"orders:read\""}
 
 
 # --- WSGI ------------------------------------------------------------------------------------
@@ -287,7 +287,7 @@ def test_flask(validator, fresh_token, expired_token):
     r = client.get("/orders", headers={"Authorization": f"Bearer {fresh_token()}"})
     assert r.status_code == 403
     assert r.headers["WWW-Authenticate"].endswith('scope="orders:read"')
-    assert r.get_json() == {"error": "insufficient_scope", "error_description": "the token lacks a required scope"}
+    assert r.get_json() == {"error": "insufficient_scope", "error_description": "missing scope(s): \"orders:read\""}
     r = client.get("/me", headers={"Authorization": f"Bearer {expired_token}"})
     assert r.status_code == 401 and r.headers["WWW-Authenticate"] == EXPIRED_CHALLENGE
     assert r.get_json()["error"] == "token_expired"

@@ -149,14 +149,8 @@ pub fn check(policy: &Policy, jws: Jws<'_>, token: &str, now: i64, leeway_s: u64
             return Err(Error::new(ErrorCode::CallerNotAllowed, "the calling client is not allowed"));
         }
     }
-    let missing: Vec<&String> = policy.required_scopes.iter().filter(|s| !scopes.contains(s)).collect();
-    if !missing.is_empty() {
-        return Err(Error::new(ErrorCode::InsufficientScope, format!("missing scope(s): {}", quote(&missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" "))))
-            .with_required_scopes(&policy.required_scopes));
-    }
-
     let is_client = client.is_some_and(|id| sub.is_none_or(|s| s == id));
-    Ok(Principal {
+    let principal = Principal {
         subject: sub.map(str::to_owned),
         issuer: issuer.to_owned(),
         audiences: aud.into_iter().map(str::to_owned).collect(),
@@ -170,5 +164,7 @@ pub fn check(policy: &Policy, jws: Jws<'_>, token: &str, now: i64, leeway_s: u64
         is_client,
         claims: jws.payload_json.to_owned(),
         token: token.to_owned(),
-    })
+    };
+    principal.require_scopes(&policy.required_scopes)?;
+    Ok(principal)
 }

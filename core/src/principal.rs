@@ -57,6 +57,21 @@ impl Principal {
         format!("Bearer {}", self.token)
     }
 
+    /// `insufficient_scope` (403, its challenge listing `scopes`) unless the Principal carries
+    /// every one of `scopes`. The validator applies `required_scopes` with it; services call it for
+    /// per-route requirements.
+    pub fn require_scopes(&self, scopes: &[String]) -> crate::Result<()> {
+        let missing: Vec<&str> = scopes.iter().filter(|s| !self.has_scope(s)).map(String::as_str).collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(crate::Error::new(
+            crate::ErrorCode::InsufficientScope,
+            format!("missing scope(s): {}", crate::error::quote(&missing.join(" "))),
+        )
+        .with_required_scopes(scopes))
+    }
+
     /// Whether the Principal carries `scope`.
     pub fn has_scope(&self, scope: &str) -> bool {
         self.scopes.iter().any(|s| s == scope)

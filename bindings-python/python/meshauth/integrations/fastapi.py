@@ -67,8 +67,7 @@ def require_principal(
                 if validator is None:
                     raise error_for_code("no_credentials")
                 principal = await validator.authenticate_async(request.headers.raw)
-            if not all(principal.has_scope(s) for s in required):
-                raise error_for_code("insufficient_scope", required_scopes=required)
+            principal.require_scopes(required)
         except MeshAuthError as error:
             raise MeshAuthHTTPException(error) from None
         return principal

@@ -54,8 +54,7 @@ def require_auth(validator: Optional[Validator] = None, *, scopes: Sequence[str]
                     if validator is None:
                         raise error_for_code("no_credentials")
                     principal = validator.authenticate(list(request.headers.items()))
-                if not all(principal.has_scope(s) for s in required):
-                    raise error_for_code("insufficient_scope", required_scopes=required)
+                principal.require_scopes(required)
             except MeshAuthError as error:
                 return error_to_response(error)
             g.principal = principal
