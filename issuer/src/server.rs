@@ -244,9 +244,16 @@ fn header_value<'r>(request: &'r tiny_http::Request, name: &'static str) -> Opti
 
 fn read_body(request: &mut tiny_http::Request) -> Result<Vec<u8>, Answer> {
     let mut body = Vec::new();
+    // With `Connection: upgrade` (an h2c upgrade offer, sent by Java's HTTP client and
+    // `curl --http2`) tiny_http hands over the raw socket as the body: read only what
+    // Content-Length announces, or the read waits for the client to close.
+    let limit = match request.body_length() {
+        Some(len) if len as u64 <= MAX_BODY_BYTES => len as u64,
+        _ => MAX_BODY_BYTES + 1,
+    };
     request
         .as_reader()
-        .take(MAX_BODY_BYTES + 1)
+        .take(limit)
         .read_to_end(&mut body)
         .map_err(|e| Answer::error(400, "invalid_request", format!("cannot read the body: {e}")))?;
     if body.len() as u64 > MAX_BODY_BYTES {
