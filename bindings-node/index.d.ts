@@ -262,6 +262,14 @@ export declare class Principal {
   /** Whether `scopes` contains `scope`. */
   hasScope(scope: string): boolean
   /**
+   * Returns when the Principal carries every one of `scopes` (an empty array requires nothing);
+   * otherwise throws a `MeshAuthError` with code `insufficient_scope`, `status` 403 and a
+   * `wwwAuthenticate` challenge listing all of `scopes` (`…, scope="a b"`). For per-route
+   * requirements; the validator's `requiredScopes` applies the same rule to every request.
+   * Anything but an array of strings is a `TypeError`.
+   */
+  requireScopes(scopes: string[]): void
+  /**
    * A plain object for `JSON.stringify`: the typed fields and the claims (integers as `Number`),
    * never the token.
    */

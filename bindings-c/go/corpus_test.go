@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -147,6 +148,13 @@ func checkOutcome(t *testing.T, p *Principal, err error, c corpusCase) {
 	if p.HasScope("\x00 no such scope") {
 		t.Error("HasScope of an absent scope")
 	}
+	// RequireScopes (the core's decision, through the Principal's fields): its own scopes pass;
+	// one more is insufficient_scope listing them all.
+	if err := p.RequireScopes(p.Scopes...); err != nil {
+		t.Errorf("RequireScopes(own scopes %q): %v", p.Scopes, err)
+	}
+	required := append(slices.Clone(p.Scopes), "corpus:absent")
+	wantInsufficient(t, p.RequireScopes(required...), strings.Join(required, " "))
 }
 
 func checkFailure(t *testing.T, p *Principal, err error, c corpusCase) {

@@ -486,6 +486,45 @@ meshauth_str meshauth_principal_scope(const meshauth_principal *p, size_t index)
 bool meshauth_principal_has_scope(const meshauth_principal *p, const uint8_t *scope, size_t len);
 
 /**
+ * `MESHAUTH_OK` when the Principal carries every scope of `(scopes_json, len)`, a JSON array of
+ * strings such as `["orders:read","orders:write"]` (an empty array requires nothing); otherwise
+ * `MESHAUTH_INSUFFICIENT_SCOPE`: HTTP 403, and `meshauth_error_www_authenticate` is
+ * `Bearer error="insufficient_scope", error_description="…", scope="<the scopes, space-separated>"`.
+ * The decision is the core's (`Principal::require_scopes`), the same in every binding.
+ *
+ * Errors of the call itself: `MESHAUTH_NULL_ARGUMENT` (`p` NULL, or `scopes_json` NULL with a
+ * non-zero `len`), `MESHAUTH_INVALID_UTF8`, and `MESHAUTH_INVALID_CONFIG` when `scopes_json` is
+ * not a JSON array of strings (the scope list is the program's own input, like a configuration:
+ * no HTTP status, a service answers 500).
+ *
+ * Ownership: borrows `p` and `scopes_json` for the call. On failure, if `err` is non-NULL, `*err`
+ * receives an owned error (`meshauth_error_free`).
+ */
+meshauth_result meshauth_principal_require_scopes(const meshauth_principal *p,
+                                                  const uint8_t *scopes_json,
+                                                  size_t len,
+                                                  meshauth_error **err);
+
+/**
+ * Rebuild a Principal from the JSON object `meshauth_principal_json` returns (every field
+ * present, no other). For bindings that keep a Principal as JSON (Go, Java) and need a core call
+ * on it, such as `meshauth_principal_require_scopes`. The result is exactly what the JSON says:
+ * it is no proof that a token was validated, so build it only from a Principal this library
+ * returned (or one a test makes up).
+ *
+ * Errors: `MESHAUTH_NULL_ARGUMENT`, `MESHAUTH_INVALID_UTF8`, and `MESHAUTH_INVALID_CONFIG` when
+ * the text is not that object (the message names the field, never its value).
+ *
+ * Ownership: borrows `principal_json` for the call. On `MESHAUTH_OK`, `*out` receives a new
+ * Principal owned by the caller (`meshauth_principal_free`). On failure `*out` is untouched and,
+ * if `err` is non-NULL, `*err` receives an owned error (`meshauth_error_free`).
+ */
+meshauth_result meshauth_principal_from_json(const uint8_t *principal_json,
+                                             size_t len,
+                                             meshauth_principal **out,
+                                             meshauth_error **err);
+
+/**
  * The number of audiences (`aud` as a list).
  *
  * Ownership: borrows `p` for the call; returns a plain value (nothing to free).

@@ -81,3 +81,40 @@ pub(crate) unsafe fn give_optional<T>(out: *mut *mut T, value: Option<T>) {
     // SAFETY: checked non-NULL by `out_param`; the caller guarantees it is writable.
     unsafe { *out = ptr };
 }
+
+/// The failure for a JSON argument that is not what the call reads. JSON arguments are values the
+/// program itself supplies (a scope list, a Principal it kept as JSON), never data of the HTTP
+/// request, so the convention is the core's for `TokenRequest::from_json` and every
+/// configuration: `MESHAUTH_INVALID_CONFIG` (no HTTP status: a service answers 500).
+/// `MESHAUTH_INVALID_REQUEST` (HTTP 400) stays reserved for the request's own data. `detail` must
+/// not echo the input (a Principal's JSON holds the caller's token).
+pub(crate) fn bad_json(name: &'static str, expected: &str, detail: &str) -> Failure {
+    Failure::Core(meshauth::Error::new(
+        meshauth::ErrorCode::InvalidConfig,
+        format!("argument `{name}` must be {expected}: {detail}"),
+    ))
+}
+
+/// What went wrong in a `serde_json` error, without the offending value.
+pub(crate) fn json_detail(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Syntax => "not valid JSON",
+        Category::Eof => "truncated JSON",
+        Category::Data => "a JSON value of another shape",
+        Category::Io => "unreadable",
+    };
+    format!("{what} (line {}, column {})", e.line(), e.column())
+}
+
+/// A JSON array of strings, e.g. `["orders:read","orders:write"]`. Not UTF-8 is
+/// `MESHAUTH_INVALID_UTF8`; anything else that is not such an array is `MESHAUTH_INVALID_CONFIG`
+/// (see [`bad_json`]).
+///
+/// # Safety
+/// As for [`bytes`].
+pub(crate) unsafe fn json_strings(ptr: *const u8, len: usize, name: &'static str) -> Result<Vec<String>, Failure> {
+    // SAFETY: forwarded.
+    let s = unsafe { text(ptr, len, name) }?;
+    serde_json::from_str::<Vec<String>>(s).map_err(|e| bad_json(name, "a JSON array of strings", &json_detail(&e)))
+}

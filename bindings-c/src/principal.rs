@@ -1,8 +1,13 @@
 //! Mirrors `meshauth::principal`: the authenticated caller, read through accessors or as JSON.
 
+use std::collections::BTreeMap;
 use std::ffi::c_char;
 
-use crate::panic::guard;
+use serde_json::value::RawValue;
+
+use crate::error::{meshauth_error, meshauth_result};
+use crate::input::{bad_json, give, json_detail, json_strings, object, out_param, text};
+use crate::panic::{boundary, guard};
 
 /// The authenticated caller (DESIGN.md §1 step 6). Opaque; immutable; owned by the caller, who
 /// releases it with `meshauth_principal_free`.
@@ -217,6 +222,109 @@ pub unsafe extern "C" fn meshauth_principal_has_scope(
     })
 }
 
+/// `MESHAUTH_OK` when the Principal carries every scope of `(scopes_json, len)`, a JSON array of
+/// strings such as `["orders:read","orders:write"]` (an empty array requires nothing); otherwise
+/// `MESHAUTH_INSUFFICIENT_SCOPE`: HTTP 403, and `meshauth_error_www_authenticate` is
+/// `Bearer error="insufficient_scope", error_description="…", scope="<the scopes, space-separated>"`.
+/// The decision is the core's (`Principal::require_scopes`), the same in every binding.
+///
+/// Errors of the call itself: `MESHAUTH_NULL_ARGUMENT` (`p` NULL, or `scopes_json` NULL with a
+/// non-zero `len`), `MESHAUTH_INVALID_UTF8`, and `MESHAUTH_INVALID_CONFIG` when `scopes_json` is
+/// not a JSON array of strings (the scope list is the program's own input, like a configuration:
+/// no HTTP status, a service answers 500).
+///
+/// Ownership: borrows `p` and `scopes_json` for the call. On failure, if `err` is non-NULL, `*err`
+/// receives an owned error (`meshauth_error_free`).
+#[no_mangle]
+pub unsafe extern "C" fn meshauth_principal_require_scopes(
+    p: *const meshauth_principal,
+    scopes_json: *const u8,
+    len: usize,
+    err: *mut *mut meshauth_error,
+) -> meshauth_result {
+    boundary(err, || {
+        // SAFETY: `p` is NULL or a live principal.
+        let p = unsafe { object(p, "principal") }?;
+        // SAFETY: the caller passes `len` readable bytes.
+        let scopes = unsafe { json_strings(scopes_json, len, "scopes_json") }?;
+        p.inner.require_scopes(&scopes)?;
+        Ok(())
+    })
+}
+
+/// Rebuild a Principal from the JSON object `meshauth_principal_json` returns (every field
+/// present, no other). For bindings that keep a Principal as JSON (Go, Java) and need a core call
+/// on it, such as `meshauth_principal_require_scopes`. The result is exactly what the JSON says:
+/// it is no proof that a token was validated, so build it only from a Principal this library
+/// returned (or one a test makes up).
+///
+/// Errors: `MESHAUTH_NULL_ARGUMENT`, `MESHAUTH_INVALID_UTF8`, and `MESHAUTH_INVALID_CONFIG` when
+/// the text is not that object (the message names the field, never its value).
+///
+/// Ownership: borrows `principal_json` for the call. On `MESHAUTH_OK`, `*out` receives a new
+/// Principal owned by the caller (`meshauth_principal_free`). On failure `*out` is untouched and,
+/// if `err` is non-NULL, `*err` receives an owned error (`meshauth_error_free`).
+#[no_mangle]
+pub unsafe extern "C" fn meshauth_principal_from_json(
+    principal_json: *const u8,
+    len: usize,
+    out: *mut *mut meshauth_principal,
+    err: *mut *mut meshauth_error,
+) -> meshauth_result {
+    boundary(err, || {
+        let out = out_param(out, "out")?;
+        // SAFETY: the caller passes `len` readable bytes.
+        let json = unsafe { text(principal_json, len, "principal_json") }?;
+        let inner = principal_from_json(json)
+            .map_err(|detail| bad_json("principal_json", "the Principal JSON object", &detail))?;
+        // SAFETY: `out` checked.
+        unsafe { give(out, meshauth_principal { inner }) };
+        Ok(())
+    })
+}
+
+/// The inverse of `meshauth::Principal::to_json`. The core's Principal is serialise-only, so the
+/// fields are read here; the struct literal below (no `..`) stops compiling when the core adds a
+/// field, and a test round-trips `to_json`. `claims` keeps its exact text (large integers stay
+/// exact). Errors name the field, never its value.
+fn principal_from_json(text: &str) -> Result<meshauth::Principal, String> {
+    let mut fields: BTreeMap<String, Box<RawValue>> = serde_json::from_str(text).map_err(|e| json_detail(&e))?;
+    let mut take = |name: &str| fields.remove(name).ok_or_else(|| format!("field `{name}` is missing"));
+    fn read<T>(name: &str, raw: &RawValue, parse: impl FnOnce(&str) -> serde_json::Result<T>) -> Result<T, String> {
+        parse(raw.get()).map_err(|_| format!("field `{name}` has the wrong type"))
+    }
+    macro_rules! field {
+        ($name:literal, $t:ty) => {
+            read($name, &*take($name)?, |s| serde_json::from_str::<$t>(s))?
+        };
+    }
+    let p = meshauth::Principal {
+        subject: field!("subject", Option<String>),
+        issuer: field!("issuer", String),
+        audiences: field!("audiences", Vec<String>),
+        expires_at: field!("expires_at", i64),
+        issued_at: field!("issued_at", Option<i64>),
+        not_before: field!("not_before", Option<i64>),
+        jwt_id: field!("jwt_id", Option<String>),
+        client_id: field!("client_id", Option<String>),
+        scopes: field!("scopes", Vec<String>),
+        roles: field!("roles", Vec<String>),
+        is_client: field!("is_client", bool),
+        claims: {
+            let raw = take("claims")?;
+            if !raw.get().starts_with('{') {
+                return Err("field `claims` is not an object".to_owned());
+            }
+            raw.get().to_owned()
+        },
+        token: field!("token", String),
+    };
+    if let Some(extra) = fields.keys().next() {
+        return Err(format!("unknown field `{}`", extra.chars().take(64).collect::<String>()));
+    }
+    Ok(p)
+}
+
 /// The number of audiences (`aud` as a list).
 ///
 /// Ownership: borrows `p` for the call; returns a plain value (nothing to free).
@@ -263,4 +371,85 @@ pub unsafe extern "C" fn meshauth_principal_free(p: *mut meshauth_principal) {
         // SAFETY: `p` came from `Box::into_raw` and is freed once.
         drop(unsafe { Box::from_raw(p) });
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{meshauth_error_code, meshauth_error_free, meshauth_error_http_status, meshauth_error_www_authenticate};
+    use std::ffi::CStr;
+
+    fn sample() -> meshauth::Principal {
+        meshauth::Principal {
+            subject: Some("alice".into()),
+            issuer: "https://issuer.example".into(),
+            audiences: vec!["orders".into()],
+            expires_at: 4102444800,
+            issued_at: Some(1767225600),
+            not_before: None,
+            jwt_id: None,
+            client_id: Some("web".into()),
+            scopes: vec!["orders:read".into(), "orders:write".into()],
+            roles: vec![],
+            is_client: false,
+            claims: r#"{"sub":"alice","id":123456789012345678901234567890}"#.into(),
+            token: "a.b.c".into(),
+        }
+    }
+
+    #[test]
+    fn from_json_is_the_inverse_of_to_json() {
+        let json = sample().to_json();
+        let back = principal_from_json(&json).unwrap();
+        assert_eq!(back.to_json(), json);
+        assert_eq!(back.claims_json(), sample().claims_json());
+    }
+
+    #[test]
+    fn from_json_names_the_field_never_the_value() {
+        let json = sample().to_json();
+        let cases = [
+            (json.replace("\"token\":\"a.b.c\"", "\"token\":5"), "field `token` has the wrong type"),
+            (json.replace(",\"token\":\"a.b.c\"", ""), "field `token` is missing"),
+            (json.replace("\"token\":\"a.b.c\"", "\"token\":\"a.b.c\",\"x\":1"), "unknown field `x`"),
+            (json.replace("\"claims\":{", "\"claims\":[{").replace("},\"token\"", "}],\"token\""), "field `claims` is not an object"),
+            ("[]".to_owned(), "a JSON value of another shape (line 1, column 0)"),
+        ];
+        for (text, want) in cases {
+            let got = principal_from_json(&text).unwrap_err();
+            assert!(got.contains(want), "{got:?} should contain {want:?}");
+            assert!(!got.contains("a.b.c"));
+        }
+    }
+
+    fn require(p: &meshauth_principal, scopes: &str) -> (meshauth_result, *mut meshauth_error) {
+        let mut err = std::ptr::null_mut();
+        let r = unsafe { meshauth_principal_require_scopes(p, scopes.as_ptr(), scopes.len(), &mut err) };
+        (r, err)
+    }
+
+    #[test]
+    fn require_scopes_answers_with_the_core_error() {
+        let p = meshauth_principal { inner: sample() };
+        for ok in ["[]", "[\"orders:read\"]", "[\"orders:write\",\"orders:read\"]"] {
+            let (r, err) = require(&p, ok);
+            assert_eq!(r, meshauth_result::MESHAUTH_OK, "{ok}");
+            assert!(err.is_null());
+        }
+        let (r, err) = require(&p, "[\"orders:read\",\"orders:admin\"]");
+        assert_eq!(r, meshauth_result::MESHAUTH_INSUFFICIENT_SCOPE);
+        assert_eq!(meshauth_error_http_status(err), 403);
+        let www = unsafe { CStr::from_ptr(meshauth_error_www_authenticate(err)) }.to_str().unwrap();
+        assert!(www.starts_with("Bearer error=\"insufficient_scope\""), "{www}");
+        assert!(www.ends_with(", scope=\"orders:read orders:admin\""), "{www}");
+        unsafe { meshauth_error_free(err) };
+
+        for bad in ["", "{", "\"orders:read\"", "[1]", "[\"a\",null]"] {
+            let (r, err) = require(&p, bad);
+            assert_eq!(r, meshauth_result::MESHAUTH_INVALID_CONFIG, "{bad:?}");
+            assert_eq!(unsafe { CStr::from_ptr(meshauth_error_code(err)) }.to_str().unwrap(), "invalid_config");
+            assert_eq!(meshauth_error_http_status(err), 0);
+            unsafe { meshauth_error_free(err) };
+        }
+    }
 }

@@ -317,6 +317,98 @@ static void test_cached(meshauth_validator *inline_v) {
     meshauth_validator_free(v);
 }
 
+/* A Principal as meshauth_principal_json writes it (a test makes it up: no token is validated). */
+static const char PRINCIPAL[] =
+    "{\"subject\":\"alice\",\"issuer\":\"https://issuer.example\",\"audiences\":[\"orders\"],"
+    "\"expires_at\":4102444800,\"issued_at\":null,\"not_before\":null,\"jwt_id\":null,\"client_id\":\"web\","
+    "\"scopes\":[\"orders:read\",\"orders:write\"],\"roles\":[],\"is_client\":false,"
+    "\"claims\":{\"sub\":\"alice\",\"scope\":\"orders:read orders:write\"},\"token\":\"a.b.c\"}";
+
+static void test_principal_from_json(void) {
+    check_context = "principal_from_json";
+    meshauth_principal *p = SENTINEL_P;
+    meshauth_error *err = NULL;
+    EXPECT(meshauth_principal_from_json(U8(PRINCIPAL), strlen(PRINCIPAL), NULL, &err), MESHAUTH_NULL_ARGUMENT, "null_argument");
+    EXPECT(meshauth_principal_from_json(NULL, 3, &p, &err), MESHAUTH_NULL_ARGUMENT, "null_argument");
+    EXPECT(meshauth_principal_from_json(U8("{\"subject\":\"\xff\"}"), 15, &p, &err), MESHAUTH_INVALID_UTF8, "invalid_utf8");
+    /* Not the Principal object: invalid_config, and the message never echoes a value (the token). */
+    const char *bad[] = {"", "[]", "{\"token\":\"secret.token.value\"}", "{\"claims\":[]}"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        err = NULL;
+        meshauth_result r = meshauth_principal_from_json(U8(bad[i]), strlen(bad[i]), &p, &err);
+        CHECK(err && !strstr(meshauth_error_message(err), "secret"));
+        expect_error(r, err, MESHAUTH_INVALID_CONFIG, "invalid_config");
+    }
+    CHECK(p == SENTINEL_P);
+
+    p = NULL;
+    err = NULL;
+    if (!CHECK(meshauth_principal_from_json(U8(PRINCIPAL), strlen(PRINCIPAL), &p, &err) == MESHAUTH_OK && p && !err)) {
+        meshauth_error_free(err);
+        return;
+    }
+    char *json = meshauth_principal_json(p);
+    CHECK(json && !strcmp(json, PRINCIPAL));
+    meshauth_string_free(json);
+    meshauth_str sub = meshauth_principal_subject(p);
+    CHECK(sub.len == 5 && !memcmp(sub.data, "alice", 5));
+    CHECK(meshauth_principal_has_scope(p, U8("orders:write"), 12));
+    meshauth_principal_free(p);
+}
+
+static const char INSUFFICIENT[] = "Bearer error=\"insufficient_scope\", error_description=\"";
+
+/* Require the scopes `json`; expect insufficient_scope whose challenge ends with `scope_attr`. */
+static void expect_insufficient(const meshauth_principal *p, const char *json, const char *scope_attr) {
+    meshauth_error *err = NULL;
+    meshauth_result r = meshauth_principal_require_scopes(p, U8(json), strlen(json), &err);
+    CHECK_MSG(r == MESHAUTH_INSUFFICIENT_SCOPE, "require %s: result %u", json, (unsigned)r);
+    if (CHECK(err != NULL)) {
+        const char *www = meshauth_error_www_authenticate(err);
+        CHECK(meshauth_error_http_status(err) == 403);
+        CHECK_MSG(www && !strncmp(www, INSUFFICIENT, strlen(INSUFFICIENT)) &&
+                      strlen(www) > strlen(scope_attr) && !strcmp(www + strlen(www) - strlen(scope_attr), scope_attr),
+                  "WWW-Authenticate %s, want it to end with %s", www ? www : "NULL", scope_attr);
+        CHECK(strstr(meshauth_error_message(err), "missing scope(s)") != NULL);
+    }
+    expect_error(r, err, MESHAUTH_INSUFFICIENT_SCOPE, "insufficient_scope");
+}
+
+static void test_require_scopes(void) {
+    check_context = "principal_require_scopes";
+    meshauth_principal *p = NULL;
+    if (!CHECK(meshauth_principal_from_json(U8(PRINCIPAL), strlen(PRINCIPAL), &p, NULL) == MESHAUTH_OK)) return;
+    meshauth_error *err = NULL;
+    const char *ok[] = {"[]", "[\"orders:read\"]", " [\"orders:write\", \"orders:read\"] "};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        err = NULL;
+        meshauth_result r = meshauth_principal_require_scopes(p, U8(ok[i]), strlen(ok[i]), &err);
+        CHECK_MSG(r == MESHAUTH_OK && err == NULL, "require %s: result %u", ok[i], (unsigned)r);
+        meshauth_error_free(err);
+    }
+    /* err may be NULL. */
+    CHECK(meshauth_principal_require_scopes(p, U8("[\"x\"]"), 5, NULL) == MESHAUTH_INSUFFICIENT_SCOPE);
+    expect_insufficient(p, "[\"orders:admin\"]", ", scope=\"orders:admin\"");
+    /* The challenge lists every required scope, the carried ones too. */
+    expect_insufficient(p, "[\"orders:read\",\"orders:admin\",\"billing:read\"]",
+                        ", scope=\"orders:read orders:admin billing:read\"");
+
+    EXPECT(meshauth_principal_require_scopes(NULL, U8("[]"), 2, &err), MESHAUTH_NULL_ARGUMENT, "null_argument");
+    EXPECT(meshauth_principal_require_scopes(p, NULL, 2, &err), MESHAUTH_NULL_ARGUMENT, "null_argument");
+    EXPECT(meshauth_principal_require_scopes(p, U8("[\"\xff\"]"), 4, &err), MESHAUTH_INVALID_UTF8, "invalid_utf8");
+    /* A scope list that is not a JSON array of strings is the program's mistake: invalid_config
+     * (no HTTP status), never a 4xx for the caller. NULL with length 0 is the empty text. */
+    EXPECT(meshauth_principal_require_scopes(p, NULL, 0, &err), MESHAUTH_INVALID_CONFIG, "invalid_config");
+    const char *bad[] = {"{", "\"orders:read\"", "orders:read", "[1]", "[\"a\",null]", "{\"scopes\":[]}"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        err = NULL;
+        meshauth_result r = meshauth_principal_require_scopes(p, U8(bad[i]), strlen(bad[i]), &err);
+        CHECK(err && meshauth_error_http_status(err) == 0 && meshauth_error_www_authenticate(err) == NULL);
+        expect_error(r, err, MESHAUTH_INVALID_CONFIG, "invalid_config");
+    }
+    meshauth_principal_free(p);
+}
+
 typedef struct {
     meshauth_validator *v;
     int ok;
@@ -354,6 +446,8 @@ int main(void) {
     test_free_null();
     test_null_accessors();
     test_validator_new();
+    test_principal_from_json();
+    test_require_scopes();
     meshauth_validator *v = make_validator();
     check_context = "make_validator";
     if (CHECK(v != NULL)) {

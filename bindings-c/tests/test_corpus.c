@@ -54,6 +54,54 @@ static void check_accessors(const meshauth_principal *p, const jval *pj) {
     for (size_t i = 0; roles && i < roles->n; i++) CHECK(str_eq(meshauth_principal_role(p, i), &roles->items[i]));
 }
 
+/* meshauth_principal_require_scopes on a validated Principal: its own scopes pass; one it lacks is
+ * insufficient_scope (403) whose challenge lists every required scope. */
+static void check_require_scopes(const meshauth_principal *p, const jval *scopes) {
+    if (!CHECK(scopes && scopes->type == J_ARR)) return;
+    meshauth_error *err = NULL;
+    meshauth_result r = meshauth_principal_require_scopes(p, (const uint8_t *)scopes->src, scopes->src_len, &err);
+    CHECK_MSG(r == MESHAUTH_OK && err == NULL, "own scopes %.*s: %s", (int)scopes->src_len, scopes->src,
+              err ? meshauth_error_message(err) : "");
+    meshauth_error_free(err);
+
+    char required[4096], want[4096];
+    if (scopes->n > 0 && scopes->items[0].src_len < 1024 && scopes->items[0].str_len < 1024) {
+        snprintf(required, sizeof required, "[%.*s,\"corpus:absent\"]", (int)scopes->items[0].src_len, scopes->items[0].src);
+        snprintf(want, sizeof want, ", scope=\"%s corpus:absent\"", scopes->items[0].str);
+    } else {
+        snprintf(required, sizeof required, "[\"corpus:absent\"]");
+        snprintf(want, sizeof want, ", scope=\"corpus:absent\"");
+    }
+    err = NULL;
+    r = meshauth_principal_require_scopes(p, (const uint8_t *)required, strlen(required), &err);
+    CHECK_MSG(r == MESHAUTH_INSUFFICIENT_SCOPE && err, "require %s: result %u", required, (unsigned)r);
+    if (err) {
+        const char *www = meshauth_error_www_authenticate(err);
+        CHECK(meshauth_error_result(err) == MESHAUTH_INSUFFICIENT_SCOPE);
+        CHECK(!strcmp(meshauth_error_code(err), "insufficient_scope"));
+        CHECK(meshauth_error_http_status(err) == 403);
+        CHECK_MSG(www && !strncmp(www, "Bearer error=\"insufficient_scope\"", strlen("Bearer error=\"insufficient_scope\"")) && strlen(www) >= strlen(want) &&
+                      !strcmp(www + strlen(www) - strlen(want), want),
+                  "WWW-Authenticate %s, want it to end with %s", www ? www : "NULL", want);
+    }
+    meshauth_error_free(err);
+}
+
+/* meshauth_principal_from_json rebuilds the same Principal from its JSON. */
+static void check_from_json(const char *json) {
+    meshauth_principal *q = NULL;
+    meshauth_error *err = NULL;
+    meshauth_result r = meshauth_principal_from_json((const uint8_t *)json, strlen(json), &q, &err);
+    if (!CHECK_MSG(r == MESHAUTH_OK && q && !err, "from_json: %s", err ? meshauth_error_message(err) : "")) {
+        meshauth_error_free(err);
+        return;
+    }
+    char *again = meshauth_principal_json(q);
+    CHECK_MSG(again && !strcmp(again, json), "from_json round trip");
+    meshauth_string_free(again);
+    meshauth_principal_free(q);
+}
+
 static void check_success(meshauth_result r, meshauth_principal *p, meshauth_error *err, const jval *expect) {
     if (!CHECK_MSG(r == MESHAUTH_OK && p != NULL && err == NULL, "result %u (%s): %s", (unsigned)r,
                    meshauth_result_name(r), err ? meshauth_error_message(err) : "")) {
@@ -76,6 +124,8 @@ static void check_success(meshauth_result r, meshauth_principal *p, meshauth_err
             json_free(cj);
         }
         check_accessors(p, pj);
+        check_require_scopes(p, json_get(pj, "scopes"));
+        check_from_json(json);
     }
     json_free(pj);
     meshauth_string_free(json);

@@ -146,6 +146,23 @@ impl Principal {
         self.inner.has_scope(&scope)
     }
 
+    /// Returns when the Principal carries every one of `scopes` (an empty array requires nothing);
+    /// otherwise throws a `MeshAuthError` with code `insufficient_scope`, `status` 403 and a
+    /// `wwwAuthenticate` challenge listing all of `scopes` (`…, scope="a b"`). For per-route
+    /// requirements; the validator's `requiredScopes` applies the same rule to every request.
+    /// Anything but an array of strings is a `TypeError`.
+    #[napi(ts_args_type = "scopes: string[]", ts_return_type = "void")]
+    pub fn require_scopes(&self, env: &Env, scopes: Unknown) -> Result<()> {
+        const NOT_A_LIST: &str = "meshauth: requireScopes(scopes): scopes must be an array of strings";
+        if !scopes.is_array()? {
+            return Err(crate::error::type_error(env, NOT_A_LIST));
+        }
+        let scopes = unsafe { Vec::<String>::from_napi_value(env.raw(), scopes.raw()) }
+            .map_err(|_| crate::error::type_error(env, NOT_A_LIST))?;
+        crate::error::guard(|| self.inner.require_scopes(&scopes))?
+            .map_err(|e| crate::error::to_napi_error(env, &e))
+    }
+
     /// A plain object for `JSON.stringify`: the typed fields and the claims (integers as `Number`),
     /// never the token.
     #[napi(js_name = "toJSON", ts_return_type = "PrincipalJSON")]

@@ -37,6 +37,8 @@ async function use(): Promise<void> {
   const kids: string[] = await issuer.rotate({ retire: true })
   await issuer.stop()
   const forwarded: string = p.authorizationHeader()
+  const required: void = p.requireScopes(['orders:read', 'orders:write'])
+  void required
   const tc = new TokenClient({ issuer: 'https://i', clientId: 'orders', clientSecret: 's', clientAuth: 'client_secret_post', scope: ['a', 'b'] })
   const tc2 = new TokenClient({ token_endpoint: 'https://i/token', client_id: 'c', private_key_pem: 'pem', http_timeout_ms: 1000 })
   const own: AccessToken = await tc.clientCredentials({ audience: 'billing', scope: 'billing:charge' })

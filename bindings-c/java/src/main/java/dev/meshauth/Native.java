@@ -64,6 +64,10 @@ final class Native {
 
         void meshauth_principal_free(Pointer p);
 
+        int meshauth_principal_from_json(byte[] json, SizeT len, PointerByReference out, PointerByReference err);
+
+        int meshauth_principal_require_scopes(Pointer p, byte[] scopes, SizeT len, PointerByReference err);
+
         Pointer meshauth_error_json(Pointer e);
 
         void meshauth_error_free(Pointer e);

@@ -1,5 +1,8 @@
 package dev.meshauth;
 
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -91,6 +94,35 @@ public final class Principal {
 
     /** Whether the Principal carries {@code scope}. */
     public boolean hasScope(String scope) { return scopes.contains(scope); }
+
+    /**
+     * Returns normally when the Principal carries every one of {@code scopes} (none: nothing is
+     * required); otherwise throws {@link MeshAuthException} {@code insufficient_scope}: status 403
+     * and a {@link MeshAuthException#wwwAuthenticate()} challenge that lists all of {@code scopes}
+     * ({@code Bearer error="insufficient_scope", ..., scope="a b"}). For per-route requirements; a
+     * validator's {@code required_scopes} applies the same rule to every request.
+     *
+     * <p>The decision is the core's, as in every binding ({@code meshauth_principal_require_scopes}
+     * on this Principal). A null scope is {@code invalid_config}.
+     *
+     * @throws MeshAuthException {@code insufficient_scope}, or {@code invalid_config} for a null scope
+     */
+    public void requireScopes(String... scopes) {
+        byte[] list = Native.utf8(Json.write(Arrays.asList(scopes == null ? new String[0] : scopes)));
+        byte[] self = Native.utf8(json);
+        PointerByReference out = new PointerByReference();
+        PointerByReference err = new PointerByReference();
+        int r = Native.LIB.meshauth_principal_from_json(self, Native.len(self), out, err);
+        if (r != 0) throw Validator.error(r, err);
+        Pointer p = out.getValue();
+        try {
+            err = new PointerByReference();
+            r = Native.LIB.meshauth_principal_require_scopes(p, list, Native.len(list), err);
+            if (r != 0) throw Validator.error(r, err);
+        } finally {
+            Native.LIB.meshauth_principal_free(p);
+        }
+    }
 
     /** The Principal as the JSON object every meshauth binding exchanges. */
     public String toJson() { return json; }

@@ -91,6 +91,14 @@ class CorpusTest {
         assertEquals(got.get("audiences"), p.audiences());
         assertEquals(got.get("roles"), p.roles());
         for (String s : p.scopes()) assertTrue(p.hasScope(s));
+        // requireScopes (the core's decision): its own scopes pass; one more is insufficient_scope
+        // listing them all.
+        p.requireScopes(p.scopes().toArray(new String[0]));
+        List<String> required = new ArrayList<>(p.scopes());
+        required.add("corpus:absent");
+        PrincipalTest.assertInsufficient(
+                assertThrows(MeshAuthException.class, () -> p.requireScopes(required.toArray(new String[0]))),
+                String.join(" ", required));
     }
 
     static void checkError(MeshAuthException e, Map<String, Object> expect) {

@@ -92,6 +92,9 @@ class IssuerTest {
                 assertEquals("alice", p.subject());
                 assertEquals(iss, p.issuer());
                 assertTrue(p.hasScope("orders:read"));
+                p.requireScopes("orders:read");
+                PrincipalTest.assertInsufficient(assertThrows(MeshAuthException.class,
+                        () -> p.requireScopes("orders:read", "orders:write")), "orders:read orders:write");
             }
             MeshAuthException forged = assertThrows(MeshAuthException.class,
                     () -> v.validate(mint(Map.of("claims", user, "tamper", "signature"))));
