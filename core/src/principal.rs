@@ -1,13 +1,14 @@
 //! The Principal (DESIGN.md §1 step 6): who called, as the service sees it after validation.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
 /// The authenticated caller.
 ///
 /// `claims` is the token's payload exactly as signed (duplicate-free JSON), so large integers and
 /// every non-registered claim stay exact; bindings parse it with their own JSON reader.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Principal {
     /// `sub`, if present.
     pub subject: Option<String>,
@@ -34,7 +35,7 @@ pub struct Principal {
     /// `sub` or its `sub` is that client.
     pub is_client: bool,
     /// The full claims: the JSON text of the payload (embedded as an object in `to_json`).
-    #[serde(serialize_with = "raw_json")]
+    #[serde(serialize_with = "raw_json", deserialize_with = "raw_object")]
     pub claims: String,
     /// The raw compact token, for forwarding to first-party services.
     pub token: String,
@@ -44,6 +45,22 @@ impl Principal {
     /// The claims as JSON text.
     pub fn claims_json(&self) -> &str {
         &self.claims
+    }
+
+    /// Rebuild a Principal from the JSON of [`Principal::to_json`] (for bindings that keep it as
+    /// JSON and need a core call on it, such as [`Principal::require_scopes`]). The result is what
+    /// the JSON says — no proof that a token was validated. Errors are `invalid_config` and never
+    /// repeat a value (the JSON holds the token).
+    pub fn from_json(text: &str) -> crate::Result<Principal> {
+        if !text.trim_start().starts_with('{') {
+            return Err(crate::Error::new(crate::ErrorCode::InvalidConfig, "Principal JSON: expected an object"));
+        }
+        serde_json::from_str(text).map_err(|e| {
+            crate::Error::new(
+                crate::ErrorCode::InvalidConfig,
+                format!("Principal JSON: {}", crate::config::describe_json_error(&e)),
+            )
+        })
     }
 
     /// The Principal as the JSON object every binding exchanges (field names as in the struct).
@@ -82,4 +99,49 @@ fn raw_json<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
     // The payload was parsed as strict JSON during validation, so this cannot fail in practice.
     let raw: &RawValue = serde_json::from_str(text).map_err(serde::ser::Error::custom)?;
     raw.serialize(s)
+}
+
+fn raw_object<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let raw: Box<RawValue> = Deserialize::deserialize(d)?;
+    if !raw.get().starts_with('{') {
+        return Err(serde::de::Error::custom("claims must be a JSON object"));
+    }
+    Ok(raw.get().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_json_is_the_inverse_of_to_json() {
+        let p = Principal {
+            subject: Some("alice".into()),
+            issuer: "https://issuer.example".into(),
+            audiences: vec!["orders".into()],
+            expires_at: 4102444800,
+            issued_at: Some(1767225600),
+            not_before: None,
+            jwt_id: None,
+            client_id: Some("web".into()),
+            scopes: vec!["orders:read".into()],
+            roles: vec![],
+            is_client: false,
+            claims: r#"{"sub":"alice","id":123456789012345678901234567890}"#.into(),
+            token: "a.b.c".into(),
+        };
+        let back = Principal::from_json(&p.to_json()).unwrap();
+        assert_eq!(back.to_json(), p.to_json());
+        assert_eq!(back.claims_json(), p.claims_json());
+        for bad in [r#"{"issuer":"x"}"#, r#"[]"#, r#"{"claims":[1]}"#] {
+            assert_eq!(Principal::from_json(bad).unwrap_err().code(), crate::ErrorCode::InvalidConfig);
+        }
+        let mut v: serde_json::Value = serde_json::from_str(&p.to_json()).unwrap();
+        v["token"] = serde_json::json!(12345);
+        let e = Principal::from_json(&v.to_string()).unwrap_err();
+        assert!(!e.message().contains("12345"), "{}", e.message());
+        v["token"] = serde_json::json!("a.b.c");
+        v["extra"] = serde_json::json!(1);
+        assert!(Principal::from_json(&v.to_string()).unwrap_err().message().contains("unknown field"));
+    }
 }
