@@ -5,7 +5,10 @@
 //   app.use(meshauth({ issuer, audience: 'orders', discovery: true }))
 //   app.get('/orders', (req, res) => res.json({ caller: req.auth.subject }))
 //
-// Success: `req.auth` (or `req[property]`) is the `Principal`. Failure: the catalogue's status,
+//   app.get('/admin', meshauth(validator, { scopes: ['orders:admin'] }), handler)  // per route
+//
+// Success: `req.auth` (or `req[property]`) is the `Principal`; with `scopes`, the Principal must
+// carry every one (the core's `requireScopes`: 403 `insufficient_scope` otherwise). Failure: the catalogue's status,
 // `WWW-Authenticate` header and `{"error": code, "error_description": message}`; errors that are
 // not request failures (e.g. a bug) go to `next(err)`.
 
@@ -15,13 +18,19 @@ const { isHttpAuthError, errorBody, errorHeaders, requestOf } = require('./respo
 /**
  * @param {import('../index').Validator | import('../index').ValidatorOptions} validator
  *   a Validator, or the options to build one
- * @param {{ property?: string }} [options]
+ * @param {{ property?: string, scopes?: string[] }} [options]
  */
 function meshauth(validator, options = {}) {
   const v = validator instanceof Validator ? validator : new Validator(validator)
   const property = options.property ?? 'auth'
+  const scopes = options.scopes ?? []
   return function meshauthMiddleware(req, res, next) {
     v.authenticate(requestOf(req)).then(
+      (principal) => {
+        if (scopes.length > 0) principal.requireScopes(scopes)
+        return principal
+      },
+    ).then(
       (principal) => {
         req[property] = principal
         next()

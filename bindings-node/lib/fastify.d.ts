@@ -5,6 +5,8 @@ export interface MeshauthPluginOptions {
   config?: ValidatorOptions
   /** Where the Principal goes on the request (default `auth`). */
   property?: string
+  /** Scopes the Principal must all carry (403 `insufficient_scope` otherwise). */
+  scopes?: string[]
 }
 
 /** Fastify plugin (not encapsulated): authenticates every request; `request.auth` is the Principal. */
@@ -12,7 +14,7 @@ export declare function meshauthPlugin(fastify: any, options: MeshauthPluginOpti
 /** An `onRequest` hook for single routes. */
 export declare function meshauthHook(
   validator: Validator | ValidatorOptions,
-  options?: { property?: string },
+  options?: { property?: string; scopes?: string[] },
 ): (request: any, reply: any) => Promise<unknown>
 export default meshauthPlugin
 

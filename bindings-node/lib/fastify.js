@@ -19,14 +19,18 @@ function toValidator(validator) {
 /**
  * An `onRequest` hook authenticating the request.
  * @param {import('../index').Validator | import('../index').ValidatorOptions} validator
- * @param {{ property?: string }} [options]
+ * @param {{ property?: string, scopes?: string[] }} [options] `scopes`: the Principal must carry
+ *   every one (the core's `requireScopes`: 403 `insufficient_scope` otherwise)
  */
 function meshauthHook(validator, options = {}) {
   const v = toValidator(validator)
   const property = options.property ?? 'auth'
+  const scopes = options.scopes ?? []
   return async function meshauthOnRequest(request, reply) {
     try {
-      request[property] = await v.authenticate(requestOf(request.raw))
+      const principal = await v.authenticate(requestOf(request.raw))
+      if (scopes.length > 0) principal.requireScopes(scopes)
+      request[property] = principal
     } catch (err) {
       if (!isHttpAuthError(err)) throw err
       reply.code(err.status).headers(errorHeaders(err))
@@ -46,7 +50,7 @@ function meshauthPlugin(fastify, options, done) {
   }
   let hook
   try {
-    hook = meshauthHook(options.validator ?? options.config, { property })
+    hook = meshauthHook(options.validator ?? options.config, { property, scopes: options.scopes })
   } catch (err) {
     return done(err)
   }

@@ -151,3 +151,28 @@ test('fastify plugin: missing options is a registration error', async () => {
     await app.register(meshauthPlugin, {})
   }, TypeError)
 })
+
+test('per-route scopes: Express middleware and Fastify hook answer 403 insufficient_scope', async () => {
+  const v = new Validator(options())
+  const app = express()
+  app.get('/orders', meshauth(v, { scopes: ['orders:write'] }), (req, res) => res.json({ subject: req.auth.subject }))
+  const server = app.listen(0, '127.0.0.1')
+  await new Promise((resolve) => server.once('listening', resolve))
+  const fastify = Fastify()
+  fastify.get('/orders', { onRequest: meshauthHook(v, { scopes: ['orders:write'] }) }, async (request) => ({ subject: request.auth.subject }))
+  await fastify.listen({ port: 0, host: '127.0.0.1' })
+  try {
+    for (const base of [`http://127.0.0.1:${server.address().port}`, `http://127.0.0.1:${fastify.server.address().port}`]) {
+      let [status, headers, body] = await get(base, { authorization: `Bearer ${good}` })
+      assert.equal(status, 200)
+      assert.deepEqual(body, { subject: 'alice' })
+      ;[status, headers, body] = await get(base, { authorization: `Bearer ${noScope}` })
+      assert.equal(status, 403)
+      assert.equal(body.error, 'insufficient_scope')
+      assert.ok(headers.get('www-authenticate').endsWith(', scope="orders:write"'), headers.get('www-authenticate'))
+    }
+  } finally {
+    server.close()
+    await fastify.close()
+  }
+})
