@@ -57,3 +57,24 @@ func WriteError(w http.ResponseWriter, err error) {
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(body)
 }
+
+// RequireScopes is per-route middleware placed after Middleware: next runs only when the
+// request's Principal carries every scope; otherwise it answers the core's 403
+// insufficient_scope (its WWW-Authenticate lists the scopes). Without a Principal in the context
+// (Middleware not applied) it answers 500.
+func RequireScopes(scopes ...string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			p, ok := PrincipalFrom(r.Context())
+			if !ok {
+				WriteError(w, errors.New("meshauth.RequireScopes needs meshauth.Middleware before it"))
+				return
+			}
+			if err := p.RequireScopes(scopes...); err != nil {
+				WriteError(w, err)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}

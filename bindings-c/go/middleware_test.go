@@ -115,3 +115,38 @@ func TestMiddlewareInsufficientScope(t *testing.T) {
 		t.Errorf("WWW-Authenticate %q body %s", www, w.Body)
 	}
 }
+
+func TestRequireScopesPerRoute(t *testing.T) {
+	k := newTestKeys(t)
+	v, err := NewValidator(k.config(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) })
+	route := Middleware(v)(RequireScopes("orders:write")(ok))
+	for _, c := range []struct {
+		scope string
+		want  int
+	}{{"orders:read orders:write", 204}, {"orders:read", 403}} {
+		r := httptest.NewRequest("POST", "/orders", nil)
+		r.Header.Set("Authorization", "Bearer "+k.mint(t, map[string]any{"sub": "alice", "scope": c.scope}))
+		w := httptest.NewRecorder()
+		route.ServeHTTP(w, r)
+		if w.Code != c.want {
+			t.Fatalf("scope %q: status %d, want %d", c.scope, w.Code, c.want)
+		}
+		if c.want == 403 {
+			var body map[string]string
+			_ = json.Unmarshal(w.Body.Bytes(), &body)
+			if body["error"] != "insufficient_scope" || !strings.HasSuffix(w.Header().Get("WWW-Authenticate"), `, scope="orders:write"`) {
+				t.Errorf("403: %v %q", body, w.Header().Get("WWW-Authenticate"))
+			}
+		}
+	}
+	w := httptest.NewRecorder()
+	RequireScopes("x")(ok).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	if w.Code != 500 {
+		t.Errorf("without Middleware: %d", w.Code)
+	}
+}
