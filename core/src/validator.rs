@@ -79,9 +79,8 @@ enum Verdict {
 }
 
 fn verify(keys: &KeySet, jws: &Jws<'_>) -> Verdict {
-    let (mut candidates, mut compatible) = (false, false);
+    let mut compatible = false;
     for key in keys.candidates(jws.kid.as_deref()) {
-        candidates = true;
         if !key.accepts(jws.alg) {
             continue;
         }
@@ -90,11 +89,14 @@ fn verify(keys: &KeySet, jws: &Jws<'_>) -> Verdict {
             return Verdict::Verified;
         }
     }
-    match (candidates, compatible, jws.kid.is_some()) {
-        (false, _, true) => Verdict::UnknownKid,
-        (true, false, true) => Verdict::AlgorithmMismatch,
-        (_, false, false) => Verdict::NoKey,
-        _ => Verdict::BadSignature,
+    let named = jws.kid.as_deref().is_some_and(|kid| keys.has_kid(kid));
+    match (jws.kid.is_some(), named, compatible) {
+        (_, _, true) => Verdict::BadSignature,
+        // The kid names a key of another family or algorithm.
+        (true, true, false) => Verdict::AlgorithmMismatch,
+        // An unknown kid, and no kid-less key that could verify instead: maybe rotated.
+        (true, false, false) => Verdict::UnknownKid,
+        (false, _, false) => Verdict::NoKey,
     }
 }
 
