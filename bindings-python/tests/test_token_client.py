@@ -110,3 +110,56 @@ def test_configuration_errors(dev):
         client.client_credentials(unknown_parameter=1)
     with pytest.raises(meshauth.ConfigError):
         client.client_credentials(actor_token="x")
+
+
+@pytest.mark.parametrize(
+    "client_id, secret, request_params, oauth_error",
+    [
+        ("nobody", "x", {}, "invalid_client"),
+        ("orders", "orders-dev-secret", {"audience": "partner-api"}, "invalid_target"),
+        ("orders", "orders-dev-secret", {"scope": "admin"}, "invalid_scope"),
+    ],
+)
+def test_client_credentials_failures(dev, client_id, secret, request_params, oauth_error):
+    c = meshauth.TokenClient(issuer=dev.issuer, client_id=client_id, client_secret=secret)
+    with pytest.raises(meshauth.TokenEndpointError) as e:
+        c.client_credentials(**request_params)
+    assert (e.value.code, e.value.oauth_error) == ("token_endpoint_error", oauth_error)
+
+
+def test_expired_assertion_is_invalid_grant(dev, client):
+    expired = dev.mint({"sub": "alice", "aud": "orders", "exp": 1_700_000_000})
+    with pytest.raises(meshauth.TokenEndpointError) as e:
+        client.jwt_bearer(expired, audience="partner-api")
+    assert e.value.oauth_error == "invalid_grant"
+
+
+def test_issuer_down_is_token_endpoint_error():
+    with DevIssuer() as stopped:
+        token_url = stopped.token_url
+    c = meshauth.TokenClient(token_endpoint=token_url, client_id="orders", client_secret="x", http_timeout_ms=1000)
+    with pytest.raises(meshauth.TokenEndpointError) as e:
+        c.client_credentials()
+    assert e.value.oauth_error is None
+
+
+def test_private_key_jwt_client(dev):
+    from pathlib import Path
+
+    pem = (Path(__file__).resolve().parents[2] / "issuer" / "dev-keys" / "signed-client.pem").read_text()
+    c = meshauth.TokenClient(issuer=dev.issuer, client_id="signed-client", private_key_pem=pem)
+    token = c.client_credentials()
+    assert validator_for(dev, "inventory").validate(token.access_token).client_id == "signed-client"
+
+
+def test_service_to_service_policy(dev):
+    reporting = meshauth.TokenClient(issuer=dev.issuer, client_id="reporting", client_secret="reporting-dev-secret")
+    token = reporting.client_credentials().access_token
+    only_orders = meshauth.Validator(issuer=dev.issuer, audience="billing", discovery=True, allowed_clients=["orders"])
+    with pytest.raises(meshauth.CallerNotAllowed) as e:
+        only_orders.validate(token)
+    assert (e.value.code, e.value.status) == ("caller_not_allowed", 403)
+    needs_charge = meshauth.Validator(issuer=dev.issuer, audience="billing", discovery=True, required_scopes=["billing:charge"])
+    with pytest.raises(meshauth.InsufficientScope) as s:
+        needs_charge.validate(token)
+    assert s.value.status == 403 and s.value.www_authenticate.endswith('scope="billing:charge"')
