@@ -120,6 +120,18 @@ class TokenClientTest {
     }
 
     @Test
+    void issuerDown() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        try (TokenClient c = new TokenClient(Map.of("token_endpoint", "http://127.0.0.1:" + port + "/token",
+                "client_id", "orders", "client_secret", "x", "http_timeout_ms", 1000))) {
+            refused(null, c::clientCredentials);
+        }
+    }
+
+    @Test
     void configurationAndClose() {
         MeshAuthException e = assertThrows(MeshAuthException.class,
                 () -> new TokenClient(Map.of("token_endpoint", "http://127.0.0.1:9/token", "client_id", "a")));
