@@ -152,19 +152,8 @@ pub unsafe extern "C" fn meshauth_token_client_jwt_bearer(
     out: *mut *mut meshauth_access_token,
     err: *mut *mut meshauth_error,
 ) -> meshauth_result {
-    boundary(err, || {
-        // SAFETY: `c` is NULL or a live token client.
-        let c = unsafe { object(c, "token_client") }?;
-        let out = out_param(out, "out")?;
-        // SAFETY: the caller passes `assertion_len` readable bytes.
-        let assertion = unsafe { text(assertion, assertion_len, "assertion") }?;
-        // SAFETY: the caller passes `request_len` readable bytes.
-        let req = unsafe { request(request_json, request_len) }?;
-        let token = c.inner.jwt_bearer(assertion, &req)?;
-        // SAFETY: `out` checked.
-        unsafe { give(out, meshauth_access_token::new(token)) };
-        Ok(())
-    })
+    // SAFETY: forwarded from this function's own contract.
+    unsafe { exchange(c, assertion, assertion_len, "assertion", request_json, request_len, out, err, TokenClient::jwt_bearer) }
 }
 
 /// RFC 8693 token exchange of `(subject_token, subject_len)` (UTF-8) for a token for another
@@ -185,17 +174,37 @@ pub unsafe extern "C" fn meshauth_token_client_token_exchange(
     out: *mut *mut meshauth_access_token,
     err: *mut *mut meshauth_error,
 ) -> meshauth_result {
+    // SAFETY: forwarded from this function's own contract.
+    unsafe { exchange(c, subject_token, subject_len, "subject_token", request_json, request_len, out, err, TokenClient::token_exchange) }
+}
+
+/// The shared body of the two exchange grants: read the token and the request, call `grant`.
+///
+/// # Safety
+/// As the callers: `token` has `token_len` readable bytes, `request_json` `request_len`.
+#[allow(clippy::too_many_arguments)]
+unsafe fn exchange(
+    c: *const meshauth_token_client,
+    token: *const u8,
+    token_len: usize,
+    token_name: &'static str,
+    request_json: *const u8,
+    request_len: usize,
+    out: *mut *mut meshauth_access_token,
+    err: *mut *mut meshauth_error,
+    grant: fn(&TokenClient, &str, &TokenRequest) -> meshauth::Result<AccessToken>,
+) -> meshauth_result {
     boundary(err, || {
         // SAFETY: `c` is NULL or a live token client.
         let c = unsafe { object(c, "token_client") }?;
         let out = out_param(out, "out")?;
-        // SAFETY: the caller passes `subject_len` readable bytes.
-        let subject = unsafe { text(subject_token, subject_len, "subject_token") }?;
+        // SAFETY: the caller passes `token_len` readable bytes.
+        let token = unsafe { text(token, token_len, token_name) }?;
         // SAFETY: the caller passes `request_len` readable bytes.
         let req = unsafe { request(request_json, request_len) }?;
-        let token = c.inner.token_exchange(subject, &req)?;
+        let issued = grant(&c.inner, token, &req)?;
         // SAFETY: `out` checked.
-        unsafe { give(out, meshauth_access_token::new(token)) };
+        unsafe { give(out, meshauth_access_token::new(issued)) };
         Ok(())
     })
 }
