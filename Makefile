@@ -29,6 +29,10 @@ corpus: ## Regenerate the conformance corpus in testdata/
 corpus-check: ## Fail if regenerating testdata/ would change it (drift check)
 	$(CARGO) run -q -p meshauth-issuer --bin meshauth-corpus -- --out testdata --check
 
+.PHONY: docs
+docs: ## Regenerate docs/configuration.md and docs/errors.md from the core
+	MESHAUTH_BLESS=1 $(CARGO) test -q -p meshauth --lib reference
+
 .PHONY: bench-rust
 bench-rust: ## Criterion: validate vs raw aws-lc-rs verification, per algorithm
 	$(CARGO) bench -p meshauth --bench validate

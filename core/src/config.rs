@@ -107,7 +107,7 @@ struct Globals {
     allow_insecure_http: bool,
 }
 
-const GLOBAL_FIELDS: [&str; 8] = [
+pub(crate) const GLOBAL_FIELDS: [&str; 8] = [
     "issuers",
     "leeway_s",
     "max_token_bytes",

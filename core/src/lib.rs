@@ -29,6 +29,7 @@ mod jwks_cache;
 pub mod jws;
 pub mod keys;
 mod policy;
+pub mod reference;
 pub mod principal;
 mod token_cache;
 pub mod token_client;
