@@ -47,6 +47,11 @@ c-build: c-tools ## Build libmeshauth (.so + .a) and its pkg-config files (C_PRO
 	  "Version: $$(sed -n 's/^#define MESHAUTH_VERSION "\(.*\)"/\1/p' $(C_DIR)/include/meshauth.h)" \
 	  'Cflags: -I$${includedir}' 'Libs: $${libdir}/libmeshauth.a $(C_LIBS_PRIVATE)' \
 	  > $(C_PCDIR)/meshauth-static.pc
+	@# The Go package links ${SRCDIR}/lib/linux_amd64/libmeshauth.a and includes ${SRCDIR}/include
+	@# (as in the released module, which carries copies): point them at this build.
+	@mkdir -p $(C_DIR)/go/include $(C_DIR)/go/lib/linux_amd64
+	@ln -sfn $(C_DIR)/include/meshauth.h $(C_DIR)/go/include/meshauth.h
+	@ln -sfn $(C_LIBDIR)/libmeshauth.a $(C_DIR)/go/lib/linux_amd64/libmeshauth.a
 
 .PHONY: c-header
 c-header: c-tools ## Regenerate bindings-c/include/meshauth.h with the pinned cbindgen
@@ -85,13 +90,13 @@ c-examples: c-build ## Build and run examples/c (inline JWKS, fixed clock); buil
 	  -o $(C_BUILDDIR)/example-c $$($(C_PKG) pkg-config --libs meshauth) \
 	  -Wl,-rpath,$$($(C_PKG) pkg-config --variable=libdir meshauth)
 	$(C_BUILDDIR)/example-c
-	cd $(ROOT)/examples/go && $(C_PKG) go build -o $(C_BUILDDIR)/example-go . && $(C_PKG) go vet ./...
+	cd $(ROOT)/examples/go && go build -o $(C_BUILDDIR)/example-go . && go vet ./...
 	$(MAKE) --no-print-directory demo-orders
 
 .PHONY: demo-orders
 demo-orders: c-build ## Build the Go orders demo service (examples/go/orders) into target/demo/orders
 	@mkdir -p $(ROOT)/target/demo
-	cd $(ROOT)/examples/go && $(C_PKG) go build -o $(ROOT)/target/demo/orders ./orders
+	cd $(ROOT)/examples/go && go build -o $(ROOT)/target/demo/orders ./orders
 
 .PHONY: c-readme
 c-readme: c-build c-issuer ## Compile and run every C snippet of bindings-c/README.md (static library, ASan; against the dev issuer)
@@ -121,10 +126,10 @@ c-issuer: ## Build the development issuer (meshauth-issuer) for the C, Go and Ja
 
 .PHONY: test-go
 test-go: c-build c-issuer ## Go binding (cgo, static libmeshauth.a): corpus, middleware, token client and key source against the dev issuer; examples/go orders demo
-	cd $(C_DIR)/go && $(C_PKG) MESHAUTH_ISSUER_BIN=$(C_ISSUER_BIN) MESHAUTH_CORPUS=$(ROOT)/testdata/corpus.json \
+	cd $(C_DIR)/go && MESHAUTH_ISSUER_BIN=$(C_ISSUER_BIN) MESHAUTH_CORPUS=$(ROOT)/testdata/corpus.json \
 	  MESHAUTH_DEV_KEY=$(ROOT)/issuer/dev-keys/signed-client.pem go test -count=1 -timeout 300s ./...
-	cd $(C_DIR)/go && $(C_PKG) go vet ./...
-	cd $(ROOT)/examples/go && $(C_PKG) MESHAUTH_ISSUER_BIN=$(C_ISSUER_BIN) go test -count=1 -timeout 300s ./... && $(C_PKG) go vet ./...
+	cd $(C_DIR)/go && go vet ./...
+	cd $(ROOT)/examples/go && MESHAUTH_ISSUER_BIN=$(C_ISSUER_BIN) go test -count=1 -timeout 300s ./... && go vet ./...
 
 .PHONY: test-java
 test-java: c-build c-issuer ## Java binding (JNA over libmeshauth.so): JUnit corpus, API and dev-issuer suites; examples/java build and self-check
@@ -142,5 +147,4 @@ BENCH_TARGETS += bench-go
 .PHONY: bench-go
 bench-go: ## Go: validation through cgo vs a raw Ed25519 verification (release libmeshauth)
 	$(MAKE) --no-print-directory C_PROFILE=release c-build
-	cd $(C_DIR)/go && PKG_CONFIG_PATH=$(ROOT)/target/release/pkgconfig \
-	  go test -count=1 -run '^$$' -bench . -benchtime 3000x
+	cd $(C_DIR)/go && go test -count=1 -run '^$$' -bench . -benchtime 3000x

@@ -14,7 +14,7 @@ import (
 	"net/http"
 	"os"
 
-	meshauth "example.invalid/meshauth/bindings-c/go"
+	meshauth "github.com/meshauth/meshauth-go"
 )
 
 func env(name, fallback string) string {

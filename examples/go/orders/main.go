@@ -24,7 +24,7 @@ import (
 	"os"
 	"time"
 
-	meshauth "example.invalid/meshauth/bindings-c/go"
+	meshauth "github.com/meshauth/meshauth-go"
 )
 
 func env(name, fallback string) string {
