@@ -108,12 +108,14 @@ c-readme: c-build c-issuer ## Compile and run every C snippet of bindings-c/READ
 	  $(C_CC) $(C_CFLAGS) $(C_SANITIZE) $$($(C_PKG) pkg-config --cflags meshauth-static) $$src \
 	    -o $${src%.c} $$($(C_PKG) pkg-config --libs meshauth-static); \
 	done
-	@# The snippets run with MESHAUTH_ISSUER set to a development issuer on a free loopback port.
+	@# The snippets run with MESHAUTH_ISSUER set to a development issuer on a free loopback port,
+	@# and with meshauth-issuer on PATH (the quick start starts its own, as from the release tarball).
 	@set -e; out=$(C_BUILDDIR)/readme-issuer.out; : > $$out; \
 	$(C_ISSUER_BIN) --port 0 > $$out & pid=$$!; trap "kill $$pid 2>/dev/null || true" EXIT; \
 	for i in $$(seq 200); do grep -q 'listening on' $$out && break; sleep 0.05; done; \
 	url=$$(sed -n 's/^meshauth-issuer listening on //p' $$out); test -n "$$url"; \
-	for src in $(C_BUILDDIR)/readme-*.c; do echo "== $$(basename $${src%.c})"; MESHAUTH_ISSUER=$$url $${src%.c}; done
+	for src in $(C_BUILDDIR)/readme-*.c; do echo "== $$(basename $${src%.c})"; \
+	  PATH=$(dir $(C_ISSUER_BIN)):$$PATH MESHAUTH_ISSUER=$$url $${src%.c}; done
 
 .PHONY: test-c
 test-c: c-build c-header-check ## C ABI: build, header drift check, Rust unit tests, C tests under ASan, README, examples

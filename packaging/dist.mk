@@ -41,7 +41,7 @@ PY_BUNDLED_ISSUER := $(PY_DIR)/python/meshauth/_bin/meshauth-issuer
 .PHONY: dist-python
 dist-python: dist-rust $(PY_STAMP) ## Python: abi3 manylinux wheel (maturin's compliance check) and sdist into dist/python
 	@rm -rf $(DIST)/python && mkdir -p $(DIST)/python
-	cd $(PY_DIR) && $(PY_ENV) maturin sdist -q --out $(DIST)/python
+	cd $(PY_DIR) && $(PY_ENV) maturin sdist --out $(DIST)/python
 	@mkdir -p $(dir $(PY_BUNDLED_ISSUER)) && install -m 0755 $(DIST_STAGE)/bin/meshauth-issuer $(PY_BUNDLED_ISSUER)
 	cd $(PY_DIR) && $(PY_ENV) maturin build -q --release --strip --auditwheel check --out $(DIST)/python \
 	  || { rm -rf $(dir $(PY_BUNDLED_ISSUER)); exit 1; }
@@ -114,7 +114,7 @@ dist-java: dist-rust ## Java: dev.meshauth:meshauth jar with linux-x86-64/libmes
 	ln -sfn $(C_DIR)/java/src $(DIST_STAGE)/java/src
 	$(DIST_PY) $(ROOT)/packaging/stamp_pom.py $(C_DIR)/java/pom.xml $(DIST_VERSION) > $(DIST_STAGE)/java/pom.xml
 	cd $(DIST_STAGE)/java && mvn -B -ntp -q -Pdist -DskipTests -Dmeshauth.dist.natives=$(DIST_STAGE)/java/natives \
-	  -DaltDeploymentRepository=dist::file://$(DIST)/m2 deploy
+	  -Dmaven.install.skip=true -DaltDeploymentRepository=dist::file://$(DIST)/m2 deploy
 
 # --- the check: every artifact installed as a user would, no Rust toolchain ------------------
 .PHONY: dist-check
