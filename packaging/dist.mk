@@ -113,7 +113,7 @@ dist-java: dist-rust ## Java: dev.meshauth:meshauth jar with linux-x86-64/libmes
 	cp $(DIST_STAGE)/bin/meshauth-issuer $(DIST_STAGE)/java/natives/dev/meshauth/testing/linux-x86-64/
 	ln -sfn $(C_DIR)/java/src $(DIST_STAGE)/java/src
 	$(DIST_PY) $(ROOT)/packaging/stamp_pom.py $(C_DIR)/java/pom.xml $(DIST_VERSION) > $(DIST_STAGE)/java/pom.xml
-	cd $(DIST_STAGE)/java && mvn -B -ntp -q -Pdist -DskipTests -Dmeshauth.dist.natives=$(DIST_STAGE)/java/natives \
+	cd $(DIST_STAGE)/java && mvn -B -ntp -q -Dstyle.color=never -Pdist -DskipTests -Dmeshauth.dist.natives=$(DIST_STAGE)/java/natives \
 	  -Dmaven.install.skip=true -DaltDeploymentRepository=dist::file://$(DIST)/m2 deploy
 
 # --- the check: every artifact installed as a user would, no Rust toolchain ------------------
