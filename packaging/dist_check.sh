@@ -36,6 +36,16 @@ quickstart "$ROOT/bindings-c/README.md" c "C quick start" > "$QS/quickstart.c"
 quickstart "$ROOT/bindings-c/README.md" go "Go quick start" > "$QS/main.go"
 quickstart "$ROOT/bindings-c/README.md" java "Java quick start" > "$QS/QuickStart.java"
 
+step "the version check: every artifact says $V, and a workspace of another version is refused"
+python3 "$HERE/check_versions.py" "$DIST" "$ROOT"
+mkdir -p "$WORK/other-version" && printf '[workspace.package]\nversion = "9.9.9"\n' > "$WORK/other-version/Cargo.toml"
+if python3 "$HERE/check_versions.py" "$DIST" "$WORK/other-version" 2> "$WORK/versions.err"; then
+  fail "check_versions.py accepted artifacts of $V for a workspace at 9.9.9"
+fi
+n=$(grep -c "declares version $V, the workspace version is 9.9.9" "$WORK/versions.err" || true)
+[ "$n" -ge 15 ] || { cat "$WORK/versions.err" >&2; fail "check_versions.py named only $n wrong declarations"; }
+echo "refused: $n version declarations that are not 9.9.9"
+
 # `make install PREFIX=...` (a make target of the checkout: run it before cargo leaves PATH; the
 # artifacts are built already, so it only copies).
 step "make install PREFIX=$WORK/prefix"

@@ -47,3 +47,9 @@ test('a platform the release has no binary for: says so, with the supported list
   assert.match(stderr, new RegExp(`meshauth has no native binary for this platform \\(${here}[^)]*\\): the package meshauth-${here}\\S* does not exist`))
   assert.match(stderr, /Supported platforms: freebsd-riscv64\./)
 })
+
+test('npx meshauth-issuer (bin/meshauth-issuer.js) runs the issuer with its arguments', () => {
+  // MESHAUTH_ISSUER_BIN is set by make test-node.
+  const out = execFileSync(process.execPath, [path.join(pkgDir, 'bin', 'meshauth-issuer.js'), '--help'], { encoding: 'utf8' })
+  assert.match(out, /^usage: meshauth-issuer/)
+})
