@@ -10,18 +10,18 @@ and fails naming every artifact that disagrees (or is missing).
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import sys
 import tarfile
 import zipfile
 from pathlib import Path
+from typing import Callable
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ModuleNotFoundError:  # Python < 3.11
-    tomllib = None  # type: ignore[assignment]
+else:  # Python < 3.11: the regular expression below
+    tomllib = None
 
 
 def workspace_version(root: Path) -> str:
@@ -34,11 +34,26 @@ def workspace_version(root: Path) -> str:
     return m.group(1)
 
 
+def grab(pattern: str, text: str, what: str) -> str:
+    """The first group of `pattern` in `text`; a missing declaration is itself a failure."""
+    m = re.search(pattern, text, re.M)
+    if m is None:
+        raise SystemExit(f"dist version check: {what} declares no version (/{pattern}/)")
+    return m.group(1)
+
+
 def one(paths: list[Path], what: str, problems: list[str]) -> Path | None:
     if len(paths) != 1:
         problems.append(f"{what}: expected exactly one, found {[p.name for p in paths]}")
         return None
     return paths[0]
+
+
+def read_member(t: tarfile.TarFile, name: str) -> str:
+    f = t.extractfile(name)
+    if f is None:
+        raise SystemExit(f"dist version check: {name} is not a file in {t.name!r}")
+    return f.read().decode()
 
 
 def main() -> None:
@@ -53,13 +68,13 @@ def main() -> None:
         seen.append((wheel.name, wheel.name.split("-")[1]))
         with zipfile.ZipFile(wheel) as z:
             meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
-            seen.append((f"{wheel.name}:{meta}", re.search(r"^Version: (.+)$", z.read(meta).decode(), re.M).group(1)))
+            seen.append((f"{wheel.name}:{meta}", grab(r"^Version: (.+)$", z.read(meta).decode(), meta)))
     sdist = one(sorted((dist / "python").glob("*.tar.gz")), "sdist", problems)
     if sdist:
         with tarfile.open(sdist) as t:
             pkg_info = next(m for m in t.getmembers() if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO"))
-            text = t.extractfile(pkg_info).read().decode()
-            seen.append((f"{sdist.name}:PKG-INFO", re.search(r"^Version: (.+)$", text, re.M).group(1)))
+            text = read_member(t, pkg_info.name)
+            seen.append((f"{sdist.name}:PKG-INFO", grab(r"^Version: (.+)$", text, "PKG-INFO")))
 
     # Node
     tgzs = sorted((dist / "node").glob("*.tgz"))
@@ -67,7 +82,7 @@ def main() -> None:
         problems.append(f"node: expected two tarballs, found {[p.name for p in tgzs]}")
     for tgz in tgzs:
         with tarfile.open(tgz) as t:
-            pkg = json.load(t.extractfile("package/package.json"))
+            pkg = json.loads(read_member(t, "package/package.json"))
         seen.append((f"{tgz.name}:package.json", pkg["version"]))
         for dep, version in pkg.get("optionalDependencies", {}).items():
             seen.append((f"{tgz.name}:optionalDependencies.{dep}", version))
@@ -80,11 +95,11 @@ def main() -> None:
         with tarfile.open(ctar) as t:
             for member in t.getmembers():
                 if member.name.endswith(".pc"):
-                    text = t.extractfile(member).read().decode()
-                    seen.append((f"{ctar.name}:{member.name}", re.search(r"^Version: (.+)$", text, re.M).group(1)))
+                    text = read_member(t, member.name)
+                    seen.append((f"{ctar.name}:{member.name}", grab(r"^Version: (.+)$", text, member.name)))
                 if member.name.endswith("include/meshauth.h"):
-                    text = t.extractfile(member).read().decode()
-                    seen.append((f"{ctar.name}:{member.name}", re.search(r'#define MESHAUTH_VERSION "(.+)"', text).group(1)))
+                    text = read_member(t, member.name)
+                    seen.append((f"{ctar.name}:{member.name}", grab(r'#define MESHAUTH_VERSION "(.+)"', text, member.name)))
 
     # Go
     vdirs = sorted((dist / "goproxy").glob("**/@v"))
@@ -100,7 +115,7 @@ def main() -> None:
                 seen += [(f"goproxy {zpath.name} paths", p.removeprefix("v")) for p in prefixes]
                 header = next(n for n in z.namelist() if n.endswith("/include/meshauth.h"))
                 text = z.read(header).decode()
-                seen.append((f"goproxy {zpath.name}:include/meshauth.h", re.search(r'#define MESHAUTH_VERSION "(.+)"', text).group(1)))
+                seen.append((f"goproxy {zpath.name}:include/meshauth.h", grab(r'#define MESHAUTH_VERSION "(.+)"', text, header)))
 
     # Java
     poms = sorted((dist / "m2").glob("**/*.pom"))
@@ -108,7 +123,7 @@ def main() -> None:
     if pom:
         text = pom.read_text(encoding="utf-8")
         head = text[: text.find("<properties>")]
-        seen.append((pom.name, re.search(r"<version>([^<]+)</version>", head).group(1)))
+        seen.append((pom.name, grab(r"<version>([^<]+)</version>", head, pom.name)))
         seen.append((f"{pom.parent.name}/ (Maven version directory)", pom.parent.name))
         for jar in sorted(pom.parent.glob("*.jar")):
             m = re.fullmatch(r"meshauth-(.+?)(-sources|-javadoc)?\.jar", jar.name)
@@ -117,6 +132,22 @@ def main() -> None:
         for suffix in ("", "-sources", "-javadoc"):
             if f"meshauth-{want}{suffix}.jar" not in jars:
                 problems.append(f"m2: meshauth-{want}{suffix}.jar is missing")
+
+    # The checkout's own files that must agree for a checkout build (npm's package.json, from
+    # which napi regenerates index.js; the poms): a version bump that forgets one fails here.
+    sources: dict[str, Callable[[str], list[str]]] = {
+        "bindings-node/package.json": lambda t: [json.loads(t)["version"]],
+        "bindings-node/npm/linux-x64-gnu/package.json": lambda t: [json.loads(t)["version"]],
+        "bindings-node/index.js": lambda t: sorted(set(re.findall(r"expected (\S+) but got", t))),
+        "bindings-c/java/pom.xml": lambda t: [grab(r"<version>([^<]+)</version>", t, "bindings-c/java/pom.xml")],
+        "examples/java/pom.xml": lambda t: re.findall(
+            r"<artifactId>meshauth</artifactId>\s*<version>([^<]+)</version>", t
+        ),
+    }
+    for rel, versions_of in sources.items():
+        path = root / rel
+        if path.is_file():
+            seen += [(f"checkout {rel}", v) for v in versions_of(path.read_text(encoding="utf-8"))]
 
     wrong = [(a, v) for a, v in seen if v != want]
     for a, v in wrong:
