@@ -120,6 +120,14 @@ node quickstart.cjs > out.txt
 expect out.txt "^alice \[ 'orders:read' \]$" '^invalid_audience 401 Bearer error="invalid_token", error_description="the token is not meant for this service"$'
 echo "README quick start: $(tr '\n' ' ' < out.txt)"
 standalone "npx meshauth-issuer" npx --no -- meshauth-issuer
+# Without the platform package (optional dependencies omitted), the loader names what is missing.
+mkdir -p "$WORK/node-no-binary" && cd "$WORK/node-no-binary"
+npm init -y >/dev/null
+npm install --offline --omit=optional --no-audit --no-fund -s "$DIST/node/meshauth-$V.tgz"
+if node -e "require('meshauth')" 2> err.txt; then fail "meshauth loaded without its platform package"; fi
+expect err.txt 'meshauth has no native binary for this platform \(linux-x64-gnu\): the package meshauth-linux-x64-gnu is not installed' \
+  'Supported platforms: linux-x64-gnu\.'
+echo "without the platform package: $(grep -m1 'no native binary' err.txt | cut -c1-140)..."
 cd "$WORK"
 
 # --- C ---------------------------------------------------------------------------------------
