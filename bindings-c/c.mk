@@ -47,6 +47,11 @@ c-build: c-tools ## Build libmeshauth (.so + .a) and its pkg-config files (C_PRO
 	  "Version: $$(sed -n 's/^#define MESHAUTH_VERSION "\(.*\)"/\1/p' $(C_DIR)/include/meshauth.h)" \
 	  'Cflags: -I$${includedir}' 'Libs: $${libdir}/libmeshauth.a $(C_LIBS_PRIVATE)' \
 	  > $(C_PCDIR)/meshauth-static.pc
+	@# The Go package links ${SRCDIR}/lib/linux_amd64/libmeshauth.a and includes ${SRCDIR}/include
+	@# (as in the released module, which carries copies): point them at this build.
+	@mkdir -p $(C_DIR)/go/include $(C_DIR)/go/lib/linux_amd64
+	@ln -sfn $(C_DIR)/include/meshauth.h $(C_DIR)/go/include/meshauth.h
+	@ln -sfn $(C_LIBDIR)/libmeshauth.a $(C_DIR)/go/lib/linux_amd64/libmeshauth.a
 
 .PHONY: c-header
 c-header: c-tools ## Regenerate bindings-c/include/meshauth.h with the pinned cbindgen
@@ -85,13 +90,13 @@ c-examples: c-build ## Build and run examples/c (inline JWKS, fixed clock); buil
 	  -o $(C_BUILDDIR)/example-c $$($(C_PKG) pkg-config --libs meshauth) \
 	  -Wl,-rpath,$$($(C_PKG) pkg-config --variable=libdir meshauth)
 	$(C_BUILDDIR)/example-c
-	cd $(ROOT)/examples/go && $(C_PKG) go build -o $(C_BUILDDIR)/example-go . && $(C_PKG) go vet ./...
+	cd $(ROOT)/examples/go && go build -o $(C_BUILDDIR)/example-go . && go vet ./...
 	$(MAKE) --no-print-directory demo-orders
 
 .PHONY: demo-orders
 demo-orders: c-build ## Build the Go orders demo service (examples/go/orders) into target/demo/orders
 	@mkdir -p $(ROOT)/target/demo
-	cd $(ROOT)/examples/go && $(C_PKG) go build -o $(ROOT)/target/demo/orders ./orders
+	cd $(ROOT)/examples/go && go build -o $(ROOT)/target/demo/orders ./orders
 
 .PHONY: c-readme
 c-readme: c-build c-issuer ## Compile and run every C snippet of bindings-c/README.md (static library, ASan; against the dev issuer)
@@ -103,12 +108,14 @@ c-readme: c-build c-issuer ## Compile and run every C snippet of bindings-c/READ
 	  $(C_CC) $(C_CFLAGS) $(C_SANITIZE) $$($(C_PKG) pkg-config --cflags meshauth-static) $$src \
 	    -o $${src%.c} $$($(C_PKG) pkg-config --libs meshauth-static); \
 	done
-	@# The snippets run with MESHAUTH_ISSUER set to a development issuer on a free loopback port.
+	@# The snippets run with MESHAUTH_ISSUER set to a development issuer on a free loopback port,
+	@# and with meshauth-issuer on PATH (the quick start starts its own, as from the release tarball).
 	@set -e; out=$(C_BUILDDIR)/readme-issuer.out; : > $$out; \
 	$(C_ISSUER_BIN) --port 0 > $$out & pid=$$!; trap "kill $$pid 2>/dev/null || true" EXIT; \
 	for i in $$(seq 200); do grep -q 'listening on' $$out && break; sleep 0.05; done; \
 	url=$$(sed -n 's/^meshauth-issuer listening on //p' $$out); test -n "$$url"; \
-	for src in $(C_BUILDDIR)/readme-*.c; do echo "== $$(basename $${src%.c})"; MESHAUTH_ISSUER=$$url $${src%.c}; done
+	for src in $(C_BUILDDIR)/readme-*.c; do echo "== $$(basename $${src%.c})"; \
+	  PATH=$(dir $(C_ISSUER_BIN)):$$PATH MESHAUTH_ISSUER=$$url $${src%.c}; done
 
 .PHONY: test-c
 test-c: c-build c-header-check ## C ABI: build, header drift check, Rust unit tests, C tests under ASan, README, examples
@@ -121,10 +128,10 @@ c-issuer: ## Build the development issuer (meshauth-issuer) for the C, Go and Ja
 
 .PHONY: test-go
 test-go: c-build c-issuer ## Go binding (cgo, static libmeshauth.a): corpus, middleware, token client and key source against the dev issuer; examples/go orders demo
-	cd $(C_DIR)/go && $(C_PKG) MESHAUTH_ISSUER_BIN=$(C_ISSUER_BIN) MESHAUTH_CORPUS=$(ROOT)/testdata/corpus.json \
+	cd $(C_DIR)/go && MESHAUTH_ISSUER_BIN=$(C_ISSUER_BIN) MESHAUTH_CORPUS=$(ROOT)/testdata/corpus.json \
 	  MESHAUTH_DEV_KEY=$(ROOT)/issuer/dev-keys/signed-client.pem go test -count=1 -timeout 300s ./...
-	cd $(C_DIR)/go && $(C_PKG) go vet ./...
-	cd $(ROOT)/examples/go && $(C_PKG) MESHAUTH_ISSUER_BIN=$(C_ISSUER_BIN) go test -count=1 -timeout 300s ./... && $(C_PKG) go vet ./...
+	cd $(C_DIR)/go && go vet ./...
+	cd $(ROOT)/examples/go && MESHAUTH_ISSUER_BIN=$(C_ISSUER_BIN) go test -count=1 -timeout 300s ./... && go vet ./...
 
 .PHONY: test-java
 test-java: c-build c-issuer ## Java binding (JNA over libmeshauth.so): JUnit corpus, API and dev-issuer suites; examples/java build and self-check
@@ -142,5 +149,4 @@ BENCH_TARGETS += bench-go
 .PHONY: bench-go
 bench-go: ## Go: validation through cgo vs a raw Ed25519 verification (release libmeshauth)
 	$(MAKE) --no-print-directory C_PROFILE=release c-build
-	cd $(C_DIR)/go && PKG_CONFIG_PATH=$(ROOT)/target/release/pkgconfig \
-	  go test -count=1 -run '^$$' -bench . -benchtime 3000x
+	cd $(C_DIR)/go && go test -count=1 -run '^$$' -bench . -benchtime 3000x

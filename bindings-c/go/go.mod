@@ -1,3 +1,3 @@
-module example.invalid/meshauth/bindings-c/go
+module github.com/meshauth/meshauth-go
 
 go 1.22

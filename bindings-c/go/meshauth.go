@@ -4,12 +4,10 @@
 // Every decision — key sources, algorithms, claims, request extraction, error codes and their HTTP
 // answers — is made by the meshauth core; this package converts Go values and maps errors.
 //
-// Build: the package links libmeshauth.a found through pkg-config (`meshauth-static`). Build the
-// library and point pkg-config at it first:
-//
-//	make c-build   # from the repository root
-//	export PKG_CONFIG_PATH=$REPO/target/debug/pkgconfig
-//	go build ./...
+// Build: the package links the prebuilt static library ${SRCDIR}/lib/<GOOS>_<GOARCH>/libmeshauth.a
+// and includes ${SRCDIR}/include/meshauth.h (see cgo.go). The released module carries both
+// (linux/amd64), so `go get` then `go build` needs only a C compiler. In a checkout of the meshauth
+// repository, `make c-build` links them there from the cargo build.
 //
 // Usage:
 //
@@ -29,7 +27,6 @@
 package meshauth
 
 /*
-#cgo pkg-config: meshauth-static
 #include <stdlib.h>
 #include "meshauth.h"
 */

@@ -12,7 +12,7 @@
 // `WWW-Authenticate` header and `{"error": code, "error_description": message}`; errors that are
 // not request failures (e.g. a bug) go to `next(err)`.
 
-const { Validator } = require('../index.js')
+const { Validator } = require('../loader.js')
 const { isHttpAuthError, errorBody, errorHeaders, requestOf } = require('./response.js')
 
 /**

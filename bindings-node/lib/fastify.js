@@ -9,7 +9,7 @@
 // Success: `request.auth` is the `Principal`. Failure: the catalogue's status, `WWW-Authenticate`
 // header and `{"error": code, "error_description": message}`.
 
-const { Validator } = require('../index.js')
+const { Validator } = require('../loader.js')
 const { isHttpAuthError, errorBody, errorHeaders, requestOf } = require('./response.js')
 
 function toValidator(validator) {

@@ -2,7 +2,7 @@
 // The HTTP answer to a failed authentication, shared by the framework adapters. Every value comes
 // from the error the core produced (status, WWW-Authenticate, code, message): no decision here.
 
-const { isMeshAuthError } = require('../index.js')
+const { isMeshAuthError } = require('../loader.js')
 
 /** Whether `err` is a meshauth failure that answers an HTTP request (it has a status). */
 function isHttpAuthError(err) {

@@ -35,5 +35,8 @@ export declare class DevIssuer {
 
 /** Start the development issuer on a free loopback port. */
 export declare function startDevIssuer(options?: { bin?: string; args?: string[]; timeoutMs?: number }): Promise<DevIssuer>
-/** Path of the `meshauth-issuer` binary (`$MESHAUTH_ISSUER_BIN`, else `<repo>/target/debug`, built if missing). */
+/**
+ * Path of the `meshauth-issuer` binary: `$MESHAUTH_ISSUER_BIN`, else the platform package's
+ * (`meshauth-linux-x64-gnu`), else `<repo>/target/debug` in a checkout (built if missing).
+ */
 export declare function issuerBinary(options?: { build?: boolean }): string

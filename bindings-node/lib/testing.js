@@ -8,15 +8,21 @@
 //   await v.validate(token)
 //   await issuer.stop()
 //
-// The binary is `$MESHAUTH_ISSUER_BIN` if set, else `<repo>/target/debug/meshauth-issuer`, built
-// with `cargo build -p meshauth-issuer` when missing. Talks to it with the global `fetch`.
+// The binary is `$MESHAUTH_ISSUER_BIN` if set, else the one the platform package carries
+// (`meshauth-linux-x64-gnu/meshauth-issuer`, installed with `meshauth`), else, in a checkout of the
+// meshauth repository, `<repo>/target/debug/meshauth-issuer`, built with
+// `cargo build -p meshauth-issuer` when missing. `npx meshauth-issuer` runs it on its own.
+// Talks to it with the global `fetch`.
 
 const { spawn, execFileSync } = require('node:child_process')
 const fs = require('node:fs')
 const path = require('node:path')
 const readline = require('node:readline')
 
+const { platformId, supportedPlatforms, platformPackageDir } = require('./platform.js')
+
 const LISTENING = /listening on (http:\/\/\S+)/
+const EXE = process.platform === 'win32' ? 'meshauth-issuer.exe' : 'meshauth-issuer'
 
 class DevIssuerError extends Error {
   constructor(message, status = null, body = null) {
@@ -50,12 +56,19 @@ function issuerBinary({ build = true } = {}) {
     if (!fs.existsSync(fromEnv)) throw new DevIssuerError(`MESHAUTH_ISSUER_BIN=${fromEnv} does not exist`)
     return fromEnv
   }
+  const platformDir = platformPackageDir()
+  if (platformDir != null && fs.existsSync(path.join(platformDir, EXE))) return path.join(platformDir, EXE)
   const root = repoRoot()
   if (root == null) {
-    throw new DevIssuerError('meshauth-issuer not found: set MESHAUTH_ISSUER_BIN or run inside the meshauth repository')
+    const supported = supportedPlatforms()
+    throw new DevIssuerError(
+      `meshauth-issuer not found: it comes with the platform package meshauth-${platformId()}, which is not installed ` +
+        `(supported platforms: ${supported.length ? supported.join(', ') : 'none in this build'}); ` +
+        'set MESHAUTH_ISSUER_BIN or run inside the meshauth repository',
+    )
   }
   const target = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target')
-  const bin = path.join(target, 'debug', process.platform === 'win32' ? 'meshauth-issuer.exe' : 'meshauth-issuer')
+  const bin = path.join(target, 'debug', EXE)
   if (!fs.existsSync(bin)) {
     if (!build) throw new DevIssuerError(`${bin} does not exist (cargo build -p meshauth-issuer)`)
     execFileSync('cargo', ['build', '-q', '-p', 'meshauth-issuer', '--bin', 'meshauth-issuer'], {

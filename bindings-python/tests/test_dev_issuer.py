@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import subprocess
+import sys
 
 import pytest
 
 import meshauth
+import meshauth.testing
 from meshauth.testing import DevIssuer, DevIssuerError
 
 
@@ -100,3 +103,28 @@ def test_unreachable_key_source():
         v.refresh()
     assert e.value.code == "key_source_unavailable" and e.value.status == 503
     assert e.value.www_authenticate is None
+
+
+def test_the_wheels_bundled_issuer_comes_before_the_checkout(monkeypatch, tmp_path):
+    bundled = tmp_path / "meshauth-issuer"
+    bundled.write_bytes(b"")
+    monkeypatch.delenv("MESHAUTH_ISSUER_BIN", raising=False)
+    monkeypatch.setattr(meshauth.testing, "_bundled_binary", lambda: bundled)
+    assert meshauth.testing.issuer_binary(build=False) == bundled
+
+
+def test_no_issuer_anywhere_names_the_way_out(monkeypatch, tmp_path):
+    monkeypatch.delenv("MESHAUTH_ISSUER_BIN", raising=False)
+    monkeypatch.setattr(meshauth.testing, "_bundled_binary", lambda: tmp_path / "missing")
+    monkeypatch.setattr(meshauth.testing, "_repo_root", lambda: None)
+    with pytest.raises(meshauth.testing.DevIssuerError) as e:
+        meshauth.testing.issuer_binary()
+    assert "carries none" in str(e.value) and "MESHAUTH_ISSUER_BIN" in str(e.value)
+
+
+def test_python_m_meshauth_issuer_runs_the_issuer():
+    # MESHAUTH_ISSUER_BIN is set by make test-python; the module execs the binary with its arguments.
+    out = subprocess.run(
+        [sys.executable, "-m", "meshauth.issuer", "--help"], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.startswith("usage: meshauth-issuer")

@@ -1,7 +1,7 @@
-module example.invalid/meshauth/examples/go
+module github.com/meshauth/meshauth/examples/go
 
 go 1.22
 
-require example.invalid/meshauth/bindings-c/go v0.0.0
+require github.com/meshauth/meshauth-go v0.0.0
 
-replace example.invalid/meshauth/bindings-c/go => ../../bindings-c/go
+replace github.com/meshauth/meshauth-go => ../../bindings-c/go

@@ -1,6 +1,6 @@
 // A tiny orders service: every request is authenticated by meshauth's net/http middleware.
 //
-//	make c-build && export PKG_CONFIG_PATH=$REPO/target/debug/pkgconfig
+//	make c-build   # links the meshauth Go package to this checkout's libmeshauth.a
 //	MESHAUTH_ISSUER=http://127.0.0.1:8400 go run .          # with `make issuer` running
 //	curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8081/orders
 //
@@ -14,7 +14,7 @@ import (
 	"net/http"
 	"os"
 
-	meshauth "example.invalid/meshauth/bindings-c/go"
+	meshauth "github.com/meshauth/meshauth-go"
 )
 
 func env(name, fallback string) string {

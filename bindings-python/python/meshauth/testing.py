@@ -9,8 +9,10 @@
         validator = meshauth.Validator(issuer=issuer.issuer, audience="orders", discovery=True)
         validator.validate(token)
 
-The binary is ``$MESHAUTH_ISSUER_BIN`` if set, else ``<repo>/target/debug/meshauth-issuer``
-(built with ``cargo build -p meshauth-issuer`` when missing). pytest users get the
+The binary is ``$MESHAUTH_ISSUER_BIN`` if set, else the one the wheel carries
+(``meshauth/_bin/meshauth-issuer``), else, in a checkout of the meshauth repository,
+``<repo>/target/debug/meshauth-issuer`` (built with ``cargo build -p meshauth-issuer`` when
+missing). ``python -m meshauth.issuer`` runs it on its own. pytest users get the
 ``meshauth_issuer`` fixture (a session-wide :class:`DevIssuer`) from the plugin
 ``meshauth.pytest_plugin``, registered automatically when meshauth is installed.
 
@@ -58,6 +60,11 @@ def _repo_root() -> Optional[Path]:
     return None
 
 
+def _bundled_binary() -> Path:
+    """Where a wheel carries the development issuer."""
+    return Path(__file__).resolve().parent / "_bin" / ("meshauth-issuer.exe" if os.name == "nt" else "meshauth-issuer")
+
+
 def issuer_binary(build: bool = True) -> Path:
     """Path of the ``meshauth-issuer`` binary, building it with cargo if needed and allowed."""
     env = os.environ.get("MESHAUTH_ISSUER_BIN")
@@ -66,9 +73,15 @@ def issuer_binary(build: bool = True) -> Path:
         if not path.is_file():
             raise DevIssuerError(f"MESHAUTH_ISSUER_BIN={env} does not exist")
         return path
+    bundled = _bundled_binary()
+    if bundled.is_file():
+        return bundled
     root = _repo_root()
     if root is None:
-        raise DevIssuerError("meshauth-issuer not found: set MESHAUTH_ISSUER_BIN or run inside the meshauth repository")
+        raise DevIssuerError(
+            f"meshauth-issuer not found: this meshauth installation carries none ({bundled} is missing: "
+            "wheels for linux x86_64 bundle it); set MESHAUTH_ISSUER_BIN or run inside the meshauth repository"
+        )
     target = Path(os.environ.get("CARGO_TARGET_DIR", root / "target"))
     path = target / "debug" / ("meshauth-issuer.exe" if os.name == "nt" else "meshauth-issuer")
     if not path.is_file():

@@ -1,6 +1,6 @@
 // orders: a Go service that is protected by meshauth and calls other services with it.
 //
-//	make c-build && export PKG_CONFIG_PATH=$REPO/target/debug/pkgconfig
+//	make c-build   # links the meshauth Go package to this checkout's libmeshauth.a
 //	make issuer                                     # the development issuer on :8400
 //	MESHAUTH_ISSUER=http://127.0.0.1:8400 INVENTORY_URL=http://127.0.0.1:8401 PORT=8403 go run ./orders
 //
@@ -24,7 +24,7 @@ import (
 	"os"
 	"time"
 
-	meshauth "example.invalid/meshauth/bindings-c/go"
+	meshauth "github.com/meshauth/meshauth-go"
 )
 
 func env(name, fallback string) string {

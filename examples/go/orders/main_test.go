@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	meshauth "example.invalid/meshauth/bindings-c/go"
+	meshauth "github.com/meshauth/meshauth-go"
 )
 
 func TestMain(m *testing.M) {
