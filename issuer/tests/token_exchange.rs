@@ -194,9 +194,10 @@ fn a_bearer_client_token_and_private_key_jwt_authenticate_the_exchange() {
     assert_eq!(claims["scope"], "a:read b:read");
     assert_eq!(claims["act"], json!({"sub": "gateway"}));
 
-    // The client's own token (obtained with private_key_jwt) authenticates as Bearer.
+    // The client's own token for this server (obtained with private_key_jwt) authenticates as Bearer.
     let cc = [
         ("grant_type", "client_credentials"),
+        ("audience", issuer.issuer()),
         ("client_assertion_type", CLIENT_ASSERTION_TYPE),
         ("client_assertion", &client_assertion(&key, "gateway", &issuer.token_url(), json!({}))),
     ]

@@ -147,6 +147,14 @@ pub fn client_token(issuer: &RunningIssuer, id: &str, secret: &str) -> String {
     r.json()["access_token"].as_str().unwrap().to_owned()
 }
 
+/// A client-credentials token whose audience is the issuer itself: the Bearer client token that
+/// authenticates the client at the exchange grants.
+pub fn server_client_token(issuer: &RunningIssuer, id: &str, secret: &str) -> String {
+    let r = token(issuer, Some((id, secret)), &[("grant_type", "client_credentials"), ("audience", issuer.issuer())]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["access_token"].as_str().unwrap().to_owned()
+}
+
 /// Seconds since the epoch.
 pub fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
