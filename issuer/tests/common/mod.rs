@@ -8,8 +8,9 @@ use base64::Engine;
 use meshauth_issuer::{Issuer, IssuerOptions, RunningIssuer};
 use serde_json::Value;
 
+/// An issuer with the `/dev` endpoints on (tests mint over HTTP).
 pub fn start() -> RunningIssuer {
-    Issuer::start(IssuerOptions::default()).expect("the issuer starts")
+    Issuer::start(IssuerOptions { dev_endpoints: true, ..IssuerOptions::default() }).expect("the issuer starts")
 }
 
 pub fn agent() -> ureq::Agent {
