@@ -73,7 +73,7 @@ function issuerBinary({ build = true } = {}) {
 async function startDevIssuer(options = {}) {
   const bin = options.bin ?? issuerBinary()
   const timeoutMs = options.timeoutMs ?? 30000
-  const child = spawn(bin, ['--port', '0', ...(options.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(bin, ['--port', '0', '--dev-endpoints', ...(options.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   child.stderr.setEncoding('utf8')
   child.stderr.on('data', (chunk) => {

@@ -354,3 +354,41 @@ fn secrets_never_print() {
     assert!(!e.message().contains("hunter2"), "{}", e.message());
     assert!(e.message().contains("client_secret_basic"), "names the valid values: {}", e.message());
 }
+
+// ---------------------------------------------------------------------------------------------
+// 4. Error answers reveal neither internal URLs nor server text.
+
+#[test]
+fn a_key_source_failure_answers_the_fixed_description_and_logs_no_query_secret() {
+    let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+    let port = server.server_addr().to_ip().unwrap().port();
+    let s = server.clone();
+    thread::spawn(move || {
+        while let Ok(req) = s.recv() {
+            let _ = req.respond(tiny_http::Response::from_string("internal stack trace").with_status_code(500));
+        }
+    });
+    let jwks_url = format!("http://svc:pa55word@127.0.0.1:{port}/jwks?api_key=qu3ry-s3cret");
+    let v = validator(json!({"issuer": "https://issuer.example", "audience": "orders", "jwks_url": jwks_url})).unwrap();
+    let issuer = Issuer::start(IssuerOptions::default()).unwrap();
+    let token = mint(&issuer, json!({"iss": "https://issuer.example", "sub": "alice", "aud": "orders"}));
+    let e = v.validate(&token).unwrap_err();
+    assert_eq!((e.code(), e.http_status()), (ErrorCode::KeySourceUnavailable, Some(503)));
+    // The operator's detail names the host and path, never the query or the userinfo.
+    for secret in ["qu3ry-s3cret", "pa55word", "api_key", "svc:"] {
+        assert!(!e.message().contains(secret), "{secret} in {:?}", e.message());
+        assert!(!e.to_string().contains(secret));
+    }
+    assert!(e.message().contains(&format!("127.0.0.1:{port}/jwks")), "{}", e.message());
+    // The caller's answer: the catalogue's text only.
+    let body: Value = serde_json::from_str(&e.http_body()).unwrap();
+    assert_eq!(body, json!({"error": "key_source_unavailable", "error_description": "the issuer's keys are unavailable"}));
+    server.unblock();
+
+    // A refusal from the authorization server: its text stays in the operator's message only.
+    let asrv = ScriptedAs::start(json!({"status": 400, "body": {"error": "invalid_scope",
+                                                               "error_description": "internal host db-7.corp refused"}}));
+    let e = asrv.client(json!({})).client_credentials(&TokenRequest::default()).unwrap_err();
+    assert!(e.message().contains("db-7.corp"));
+    assert!(!e.http_body().contains("db-7.corp"), "{}", e.http_body());
+}

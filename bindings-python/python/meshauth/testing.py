@@ -109,7 +109,7 @@ class DevIssuer:
             return self
         binary = self._binary or issuer_binary()
         process = subprocess.Popen(
-            [str(binary), "--port", "0", *self._args],
+            [str(binary), "--port", "0", "--dev-endpoints", *self._args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
