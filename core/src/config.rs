@@ -57,6 +57,8 @@ pub struct IssuerConfig {
     pub hmac_secret: Option<String>,
     // Per-issuer policy overrides.
     pub audience: Option<OneOrMany>,
+    /// Accept any `aud`. Never together with `audience` in the same object (`invalid_config`); an
+    /// `issuers` entry's own `audience` cancels an inherited `allow_any_audience`.
     pub allow_any_audience: Option<bool>,
     pub algorithms: Option<Vec<String>>,
     pub required_claims: Option<Vec<String>>,

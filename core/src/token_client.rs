@@ -6,9 +6,19 @@
 //! - **Token exchange** (RFC 8693), checking the `issued_token_type` of the answer.
 //! - Client authentication `client_secret_basic`, `client_secret_post` or `private_key_jwt`; for
 //!   the two grants above, optionally a Bearer client-credentials token instead
-//!   (`use_client_token`).
-//! - Exchanged tokens are cached by (SHA-256 of the subject token, grant, audience, scope, …),
-//!   never beyond the subject token's own `exp`.
+//!   (`use_client_token`): a token whose audience is the authorization server itself (its issuer,
+//!   else its token endpoint), asked for with `audience=` and no scope — never the default token
+//!   the client sends its downstream services, which any of them could replay to act as the
+//!   client. This scheme is not an OAuth standard; prefer `private_key_jwt`.
+//! - Only `token_type` `Bearer` (any case) is accepted; `N_A` too when a token exchange asked for a
+//!   `requested_token_type` other than an access token (RFC 8693 §2.2.1). `DPoP`, `mac`, a missing
+//!   `token_type`… are `token_endpoint_error`: such a token would be sent as a Bearer token.
+//! - Exchanged tokens are cached by (SHA-256 of the subject token, grant, audience, scope, actor
+//!   token and its type, …), never beyond the subject token's own `exp`; when that `exp` cannot be
+//!   read (an opaque token, no `exp`, a non-numeric `exp`) the exchanged token is not cached.
+//!   `actor_token_type` without `actor_token` is `invalid_config`.
+//! - After a refusal with nothing usable cached, calls during the back-off (5 s) get the stored
+//!   error without a new request.
 //!
 //! Failures are `token_endpoint_error` carrying the OAuth `error` when the server sent one;
 //! configuration problems are `invalid_config`. Secrets and tokens never appear in errors.
@@ -113,8 +123,9 @@ pub struct TokenRequest {
     pub requested_token_type: Option<String>,
     pub actor_token: Option<String>,
     pub actor_token_type: Option<String>,
-    /// jwt-bearer / token exchange: authenticate with this client's own client-credentials token
-    /// (`Authorization: Bearer …`) instead of its credentials.
+    /// jwt-bearer / token exchange: authenticate with a client-credentials token of this client
+    /// whose audience is the authorization server (`Authorization: Bearer …`), requested for the
+    /// purpose, instead of its credentials. Not an OAuth standard: prefer `private_key_jwt`.
     #[serde(default)]
     pub use_client_token: bool,
 }

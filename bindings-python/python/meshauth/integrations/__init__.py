@@ -14,10 +14,9 @@ server — is never sent to the caller: it is logged on the ``meshauth`` logger 
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
-from typing import List, Tuple
+from typing import Dict, List, Tuple
 
 from .._meshauth import error_for_code
 from ..errors import MeshAuthError
@@ -27,16 +26,22 @@ __all__ = ["error_response", "error_body"]
 _log = logging.getLogger("meshauth")
 
 
-@functools.lru_cache(maxsize=None)
+_descriptions: Dict[str, str] = {}
+
+
 def _description(code: str) -> str:
     """The catalogue's fixed description of ``code`` (the default message of a fresh error)."""
-    try:
-        return error_for_code(code).message
-    except Exception:  # an unknown code: say nothing specific
-        return "authentication failed"
+    found = _descriptions.get(code)
+    if found is None:
+        try:
+            found = error_for_code(code).message
+        except Exception:  # an unknown code: say nothing specific
+            found = "authentication failed"
+        _descriptions[code] = found
+    return found
 
 
-def error_body(error: MeshAuthError) -> dict[str, str]:
+def error_body(error: MeshAuthError) -> Dict[str, str]:
     """``{"error": code, "error_description": <the catalogue's fixed description>}``; the error's
     message (operator detail) goes to the ``meshauth`` logger, never to the caller."""
     _log.debug("meshauth: %s: %s", error.code, error.message)
