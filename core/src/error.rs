@@ -255,7 +255,9 @@ pub(crate) fn redact_urls(text: &str) -> String {
     while let Some(i) = rest.find("://") {
         out.push_str(&rest[..i + 3]);
         let after = &rest[i + 3..];
-        let end = after.find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '`')).unwrap_or(after.len());
+        let end = after
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '`'))
+            .unwrap_or(after.len());
         // Sentence punctuation right after a URL (`GET {url}: …`) is not part of it.
         let end = after[..end].trim_end_matches([':', ',', ';', ')', '.']).len();
         let url = &after[..end];
@@ -326,7 +328,9 @@ mod tests {
     fn the_http_body_is_the_catalogue_description() {
         let e = Error::new(ErrorCode::KeySourceUnavailable, "GET https://idp.internal/jwks: connection refused");
         let body: serde_json::Value = serde_json::from_str(&e.http_body()).unwrap();
-        assert_eq!(body, serde_json::json!({"error": "key_source_unavailable", "error_description": "the issuer's keys are unavailable"}));
+        let expected = serde_json::json!({"error": "key_source_unavailable",
+                                          "error_description": "the issuer's keys are unavailable"});
+        assert_eq!(body, expected);
     }
 
     #[test]

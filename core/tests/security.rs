@@ -27,9 +27,11 @@ fn an_explicit_audience_is_never_widened_by_allow_any_audience() {
     let entry = |i: &RunningIssuer| json!({"issuer": i.issuer(), "jwks": i.jwks()});
 
     // One object setting both: refused, whichever object it is.
-    let e = validator(json!({"issuer": issuer.issuer(), "jwks": issuer.jwks(), "audience": "orders", "allow_any_audience": true}))
-        .err()
-        .unwrap();
+    let e = validator(
+        json!({"issuer": issuer.issuer(), "jwks": issuer.jwks(), "audience": "orders", "allow_any_audience": true}),
+    )
+    .err()
+    .unwrap();
     assert_eq!(e.code(), ErrorCode::InvalidConfig);
     assert!(e.message().contains("audience") && e.message().contains("allow_any_audience"), "{}", e.message());
     let mut both_in_entry = entry(&issuer);
@@ -106,11 +108,14 @@ fn inventory_cannot_replay_the_token_orders_sent_it() {
     assert_eq!(inventory.validate(server_token).unwrap_err().code(), ErrorCode::InvalidAudience);
 }
 
+/// One request the scripted server saw: its `Authorization` header and its form.
+type Seen = (Option<String>, Vec<(String, String)>);
+
 /// A scripted authorization server recording every request.
 struct ScriptedAs {
     url: String,
     answers: Arc<Mutex<Vec<Value>>>,
-    seen: Arc<Mutex<Vec<(Option<String>, Vec<(String, String)>)>>>,
+    seen: Arc<Mutex<Vec<Seen>>>,
     server: Arc<tiny_http::Server>,
 }
 
@@ -121,7 +126,7 @@ impl ScriptedAs {
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
         let url = format!("http://127.0.0.1:{}", server.server_addr().to_ip().unwrap().port());
         let answers = Arc::new(Mutex::new(vec![answer]));
-        let seen: Arc<Mutex<Vec<(Option<String>, Vec<(String, String)>)>>> = Arc::default();
+        let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
         let (s, a, log) = (server.clone(), answers.clone(), seen.clone());
         thread::spawn(move || {
             while let Ok(mut req) = s.recv() {
@@ -157,7 +162,7 @@ impl ScriptedAs {
         self.answers.lock().unwrap().push(answer);
     }
 
-    fn requests(&self) -> Vec<(Option<String>, Vec<(String, String)>)> {
+    fn requests(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
     }
 }
@@ -328,7 +333,8 @@ fn a_refusal_is_not_retried_on_every_call() {
 #[test]
 fn secrets_never_print() {
     let secret = "hmac-secret-value-of-at-least-32-bytes!!";
-    let cfg = Config::from_value(json!({"issuer": "https://i.example", "audience": "a", "hmac_secret": secret})).unwrap();
+    let cfg =
+        Config::from_value(json!({"issuer": "https://i.example", "audience": "a", "hmac_secret": secret})).unwrap();
     let debug = format!("{cfg:?}");
     assert!(!debug.contains(secret) && debug.contains("<redacted>"), "{debug}");
 
@@ -382,7 +388,10 @@ fn a_key_source_failure_answers_the_fixed_description_and_logs_no_query_secret()
     assert!(e.message().contains(&format!("127.0.0.1:{port}/jwks")), "{}", e.message());
     // The caller's answer: the catalogue's text only.
     let body: Value = serde_json::from_str(&e.http_body()).unwrap();
-    assert_eq!(body, json!({"error": "key_source_unavailable", "error_description": "the issuer's keys are unavailable"}));
+    assert_eq!(
+        body,
+        json!({"error": "key_source_unavailable", "error_description": "the issuer's keys are unavailable"})
+    );
     server.unblock();
 
     // A refusal from the authorization server: its text stays in the operator's message only.

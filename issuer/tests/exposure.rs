@@ -45,7 +45,13 @@ fn dev_endpoints_are_off_unless_asked_for() {
 fn only_loopback_host_names_are_answered() {
     let issuer = start();
     let port = issuer.url().rsplit(':').next().unwrap().to_owned();
-    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}"), "LOCALHOST".into(), format!("[::1]:{port}"), "127.8.9.10".into()] {
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "LOCALHOST".into(),
+        format!("[::1]:{port}"),
+        "127.8.9.10".into(),
+    ] {
         assert_eq!(status_with_host(issuer.url(), "GET", "/jwks", Some(&host)), 200, "{host}");
     }
     for host in [
@@ -76,7 +82,10 @@ fn non_loopback_binds_and_unbounded_lifetimes_are_refused() {
         assert!(e.0.contains("--token-ttl-s"), "{ttl}: {e}");
     }
     // The CLI refuses too, and says why.
-    let out = Command::new(env!("CARGO_BIN_EXE_meshauth-issuer")).args(["--host", "0.0.0.0", "--port", "0"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_meshauth-issuer"))
+        .args(["--host", "0.0.0.0", "--port", "0"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--insecure-expose"));
     let out = Command::new(env!("CARGO_BIN_EXE_meshauth-issuer")).args(["--dev-endpoints=yes"]).output().unwrap();

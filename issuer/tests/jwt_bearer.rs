@@ -94,7 +94,9 @@ fn a_bearer_client_token_authenticates_and_defaults_apply() {
             "an expired client token",
         ),
         (
-            issuer.mint(&MintRequest::new(json!({"sub": "ghost", "client_id": "ghost", "aud": issuer.issuer()}))).unwrap(),
+            issuer
+                .mint(&MintRequest::new(json!({"sub": "ghost", "client_id": "ghost", "aud": issuer.issuer()})))
+                .unwrap(),
             "an unknown client",
         ),
         // The client's ordinary token names its downstream services: one of them (inventory)
@@ -269,7 +271,8 @@ fn a_token_for_the_server_is_only_for_clients_of_the_exchange_grants() {
     let user = user_token(&issuer);
     // Audience = the issuer or the token endpoint: no scope, aud naming only the server.
     for aud in [issuer.issuer().to_owned(), issuer.token_url()] {
-        let r = token(&issuer, Some(("orders", "orders-dev-secret")), &[("grant_type", "client_credentials"), ("audience", &aud)]);
+        let form = [("grant_type", "client_credentials"), ("audience", aud.as_str())];
+        let r = token(&issuer, Some(("orders", "orders-dev-secret")), &form);
         assert_eq!(r.status, 200, "{}", r.body);
         let at = r.json()["access_token"].as_str().unwrap().to_owned();
         let claims = segments(&at).1;

@@ -165,7 +165,8 @@ fn a_bearer_client_token_and_private_key_jwt_authenticate_the_exchange() {
         .to_string(),
     )
     .unwrap();
-    let issuer = Issuer::start(IssuerOptions { clients: registry, dev_endpoints: true, ..IssuerOptions::default() }).unwrap();
+    let options = IssuerOptions { clients: registry, dev_endpoints: true, ..IssuerOptions::default() };
+    let issuer = Issuer::start(options).unwrap();
     let user = mint_http(&issuer, &json!({"claims": {"sub": "bob", "aud": "gateway"}}));
     let form = |assertion: &str, audience: Option<&'static str>| {
         let mut f = vec![
