@@ -9,7 +9,8 @@
 //   await issuer.stop()
 //
 // The binary is `$MESHAUTH_ISSUER_BIN` if set, else `<repo>/target/debug/meshauth-issuer`, built
-// with `cargo build -p meshauth-issuer` when missing. Talks to it with the global `fetch`.
+// with `cargo build -p meshauth-issuer` when missing. Talks to it with the global `fetch`. It runs
+// with `--dev-endpoints` (mint, rotate): a development tool on loopback, never a production server.
 
 const { spawn, execFileSync } = require('node:child_process')
 const fs = require('node:fs')

@@ -12,7 +12,8 @@
 The binary is ``$MESHAUTH_ISSUER_BIN`` if set, else ``<repo>/target/debug/meshauth-issuer``
 (built with ``cargo build -p meshauth-issuer`` when missing). pytest users get the
 ``meshauth_issuer`` fixture (a session-wide :class:`DevIssuer`) from the plugin
-``meshauth.pytest_plugin``, registered automatically when meshauth is installed.
+``meshauth.pytest_plugin``, registered automatically when meshauth is installed. The issuer runs
+with ``--dev-endpoints`` (mint, rotate): a development tool on loopback, never a production server.
 
 Only the standard library is used (``subprocess``, ``urllib``).
 """
