@@ -445,8 +445,10 @@ impl TokenClient {
         // token is then used for this call only, never cached.
         let cap = match unverified_exp(subject) {
             Some(exp) => {
-                let left = exp.saturating_sub(now());
-                Instant::now() + Duration::from_secs(left.max(0) as u64)
+                // Bounded (a token is never cached beyond MAX_LIFETIME anyway): an `exp` of 1e300
+                // must not overflow the Instant.
+                let left = exp.saturating_sub(now()).clamp(0, MAX_LIFETIME.as_secs() as i64);
+                Instant::now() + Duration::from_secs(left as u64)
             }
             None => Instant::now(),
         };

@@ -268,6 +268,8 @@ fn an_exchanged_token_never_outlives_a_subject_whose_exp_is_unreadable() {
     let later = meshauth::now() + 3600;
     for (subject, cached) in [
         (unsigned(json!({"sub": "alice", "exp": later})), true),
+        (unsigned(json!({"sub": "alice", "exp": 1e300})), true),
+        (unsigned(json!({"sub": "alice", "exp": i64::MAX})), true),
         (unsigned(json!({"sub": "alice"})), false),
         (unsigned(json!({"sub": "alice", "exp": later.to_string()})), false),
         ("an-opaque-token".to_owned(), false),
