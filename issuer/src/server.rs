@@ -4,7 +4,8 @@
 //! `/dev/mint` signs any claims. So, by default:
 //! - it binds loopback only; another interface needs [`IssuerOptions::insecure_expose`];
 //! - it answers only requests whose `Host` header names a loopback host (`127.0.0.0/8`, `[::1]`,
-//!   `localhost`), so a web page cannot reach it through DNS rebinding (421 otherwise);
+//!   `localhost`), so a web page cannot reach it through DNS rebinding (421 otherwise; a request
+//!   without `Host`, HTTP/1.0, is answered: browsers always send one);
 //! - the `/dev/*` endpoints (mint, rotate) exist only with [`IssuerOptions::dev_endpoints`]
 //!   (`--dev-endpoints`); without it they answer 404. The in-process API
 //!   ([`RunningIssuer::mint`], [`RunningIssuer::rotate`]) needs no HTTP and is always available.
