@@ -38,8 +38,8 @@ bench-rust: ## Criterion: validate vs raw aws-lc-rs verification, per algorithm
 	$(CARGO) bench -p meshauth --bench validate
 
 .PHONY: issuer
-issuer: ## Run the development issuer on 127.0.0.1:8400
-	$(CARGO) run -p meshauth-issuer --bin meshauth-issuer -- --port 8400
+issuer: ## Run the development issuer (a development tool, loopback only) on 127.0.0.1:8400, with /dev/mint and /dev/rotate
+	$(CARGO) run -p meshauth-issuer --bin meshauth-issuer -- --port 8400 --dev-endpoints
 
 -include bindings-python/python.mk
 -include bindings-node/node.mk

@@ -62,6 +62,10 @@ export interface IssuerOptions {
   hmac_secret?: string
   hmacSecret?: string
   audience?: string | string[]
+  /**
+   * Accept any `aud`. Never together with `audience` in one object (`invalid_config`); an `issuers`
+   * entry's own `audience` cancels an inherited `allow_any_audience`.
+   */
   allow_any_audience?: boolean
   allowAnyAudience?: boolean
   algorithms?: string[]
@@ -174,7 +178,11 @@ export interface TokenRequestOptions {
   actorToken?: string
   actor_token_type?: string
   actorTokenType?: string
-  /** jwt-bearer / token exchange: authenticate with this client's own client-credentials token instead of its credentials. */
+  /**
+   * jwt-bearer / token exchange: authenticate with a client-credentials token of this client whose
+   * audience is the authorization server (requested for the purpose, never the token sent to other
+   * services). Not an OAuth standard: prefer `private_key_jwt`.
+   */
   use_client_token?: boolean
   useClientToken?: boolean
 }

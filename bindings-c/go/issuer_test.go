@@ -35,7 +35,7 @@ func issuerBinary(t *testing.T) string {
 
 func startIssuer(t *testing.T) *devIssuer {
 	t.Helper()
-	cmd := exec.Command(issuerBinary(t), "--port", "0")
+	cmd := exec.Command(issuerBinary(t), "--port", "0", "--dev-endpoints")
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {

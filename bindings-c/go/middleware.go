@@ -23,9 +23,11 @@ func WithPrincipal(ctx context.Context, p *Principal) context.Context {
 // Middleware authenticates every request with v. On success the next handler runs with the
 // Principal in the request context (PrincipalFrom). On failure it answers with the error's HTTP
 // status, its exact WWW-Authenticate value (when the code has one) and the JSON body
-// {"error": "<code>", "error_description": "<message>"}, as every meshauth binding's middleware
-// does (the core's messages never contain the token). Failures without an HTTP status
-// (configuration, a closed validator, a bug) answer 500.
+// {"error": "<code>", "error_description": "<the catalogue's fixed description>"}, as every
+// meshauth binding's middleware does. The error's Message is the operator's detail (it may name an
+// internal URL, without query or userinfo, or quote the authorization server): log it, it never
+// reaches the caller. Failures without an HTTP status (configuration, a closed validator, a bug)
+// answer 500.
 func Middleware(v *Validator) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -41,10 +43,14 @@ func Middleware(v *Validator) func(http.Handler) http.Handler {
 
 // WriteError answers an authentication failure as Middleware does.
 func WriteError(w http.ResponseWriter, err error) {
-	status, body := http.StatusInternalServerError, map[string]string{"error": "server_error", "error_description": err.Error()}
+	status, body := http.StatusInternalServerError, map[string]string{"error": "server_error", "error_description": "internal error"}
 	var e *Error
 	if errors.As(err, &e) {
-		body = map[string]string{"error": string(e.Code), "error_description": e.Message}
+		description := e.Code.Description()
+		if description == "" {
+			description = "internal error"
+		}
+		body = map[string]string{"error": string(e.Code), "error_description": description}
 		if e.Status != 0 {
 			status = e.Status
 		}

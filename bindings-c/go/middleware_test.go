@@ -2,6 +2,7 @@ package meshauth
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -148,5 +149,43 @@ func TestRequireScopesPerRoute(t *testing.T) {
 	RequireScopes("x")(ok).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
 	if w.Code != 500 {
 		t.Errorf("without Middleware: %d", w.Code)
+	}
+}
+
+// A failing key source answers 503 with the catalogue's description only: the JWKS URL (and its
+// query secret) and the server's text stay in the operator's error, the query stripped even there.
+func TestMiddlewareHidesTheOperatorDetail(t *testing.T) {
+	jwks := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "internal stack trace at db-7.corp", 500)
+	}))
+	defer jwks.Close()
+	k := newTestKeys(t)
+	v, err := NewValidator(map[string]any{"issuer": testIssuer, "audience": "orders",
+		"jwks_url": jwks.URL + "/jwks?api_key=qu3ry-s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("Authorization", "Bearer "+k.mint(t, map[string]any{"sub": "alice"}))
+	w := httptest.NewRecorder()
+	Middleware(v)(http.NotFoundHandler()).ServeHTTP(w, req)
+	var body map[string]string
+	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || w.Code != 503 {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	if body["error"] != "key_source_unavailable" || body["error_description"] != KeySourceUnavailable.Description() ||
+		body["error_description"] == "" {
+		t.Errorf("body %v", body)
+	}
+	for _, secret := range []string{"qu3ry-s3cret", "127.0.0.1", "db-7.corp"} {
+		if strings.Contains(w.Body.String(), secret) {
+			t.Errorf("the answer reveals %q: %s", secret, w.Body)
+		}
+	}
+	_, err = v.Validate(k.mint(t, map[string]any{"sub": "alice"}))
+	var e *Error
+	if !errors.As(err, &e) || strings.Contains(e.Message, "qu3ry-s3cret") || !strings.Contains(e.Message, "/jwks") {
+		t.Errorf("operator detail %v", err)
 	}
 }

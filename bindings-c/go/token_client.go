@@ -39,8 +39,10 @@ type TokenRequest struct {
 	RequestedTokenType string `json:"requested_token_type,omitempty"`
 	ActorToken         string `json:"actor_token,omitempty"`
 	ActorTokenType     string `json:"actor_token_type,omitempty"`
-	// UseClientToken (jwt-bearer, token exchange): authenticate with this client's own
-	// client-credentials token (Authorization: Bearer) instead of its credentials.
+	// UseClientToken (jwt-bearer, token exchange): authenticate with a client-credentials token of
+	// this client whose audience is the authorization server (Authorization: Bearer), requested for
+	// the purpose, never the token sent to other services. Not an OAuth standard: prefer
+	// private_key_jwt.
 	UseClientToken bool `json:"use_client_token,omitempty"`
 }
 

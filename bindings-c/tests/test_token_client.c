@@ -46,7 +46,7 @@ static int start_issuer(void) {
         dup2(fds[1], 1);
         close(fds[0]);
         close(fds[1]);
-        execl(bin, bin, "--port", "0", (char *)NULL);
+        execl(bin, bin, "--port", "0", "--dev-endpoints", (char *)NULL);
         _exit(127);
     }
     close(fds[1]);

@@ -9,7 +9,7 @@
 //
 // Success: `req.auth` (or `req[property]`) is the `Principal`; with `scopes`, the Principal must
 // carry every one (the core's `requireScopes`: 403 `insufficient_scope` otherwise). Failure: the catalogue's status,
-// `WWW-Authenticate` header and `{"error": code, "error_description": message}`; errors that are
+// `WWW-Authenticate` header and `{"error": code, "error_description": <the catalogue's description>}`; errors that are
 // not request failures (e.g. a bug) go to `next(err)`.
 
 const { Validator } = require('../loader.js')

@@ -7,7 +7,7 @@
 //   // or per route: app.get('/orders', { onRequest: meshauthHook(validator) }, handler)
 //
 // Success: `request.auth` is the `Principal`. Failure: the catalogue's status, `WWW-Authenticate`
-// header and `{"error": code, "error_description": message}`.
+// header and `{"error": code, "error_description": <the catalogue's description>}`.
 
 const { Validator } = require('../loader.js')
 const { isHttpAuthError, errorBody, errorHeaders, requestOf } = require('./response.js')

@@ -13,6 +13,8 @@
 // meshauth repository, `<repo>/target/debug/meshauth-issuer`, built with
 // `cargo build -p meshauth-issuer` when missing. `npx meshauth-issuer` runs it on its own.
 // Talks to it with the global `fetch`.
+// It runs with `--dev-endpoints` (mint, rotate): a development tool on loopback, never a
+// production server.
 
 const { spawn, execFileSync } = require('node:child_process')
 const fs = require('node:fs')
@@ -86,7 +88,7 @@ function issuerBinary({ build = true } = {}) {
 async function startDevIssuer(options = {}) {
   const bin = options.bin ?? issuerBinary()
   const timeoutMs = options.timeoutMs ?? 30000
-  const child = spawn(bin, ['--port', '0', ...(options.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(bin, ['--port', '0', '--dev-endpoints', ...(options.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   child.stderr.setEncoding('utf8')
   child.stderr.on('data', (chunk) => {

@@ -2,7 +2,7 @@
 import test from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
-import { NOW, claims, options, sign } from './fixtures/keys.mjs'
+import { AUDIENCE, ISSUER, NOW, claims, options, sign } from './fixtures/keys.mjs'
 
 const require = createRequire(import.meta.url)
 const { Validator } = require('meshauth')
@@ -174,5 +174,33 @@ test('per-route scopes: Express middleware and Fastify hook answer 403 insuffici
   } finally {
     server.close()
     await fastify.close()
+  }
+})
+
+test('the answer carries the catalogue description, never the operator detail', async () => {
+  const { createError } = require('meshauth')
+  const { errorBody } = require('../lib/response.js')
+  const e = createError('key_source_unavailable', 'GET http://10.1.2.3/jwks?api_key=s3cret: HTTP 500')
+  assert.equal(e.message.includes('s3cret'), false, 'the core strips the query from the detail too')
+  assert.equal(e.message.includes('10.1.2.3/jwks'), true)
+  assert.deepEqual(errorBody(e), { error: 'key_source_unavailable', error_description: "the issuer's keys are unavailable" })
+  // Through a real server: a key source that fails answers 503 with the fixed text only.
+  const http = await import('node:http')
+  const jwks = http.createServer((req, res) => { res.statusCode = 500; res.end('stack trace at db-7.corp') })
+  await new Promise((resolve) => jwks.listen(0, '127.0.0.1', resolve))
+  const jwksUrl = `http://127.0.0.1:${jwks.address().port}/jwks?api_key=qu3ry-s3cret`
+  const v = new Validator({ issuer: ISSUER, audience: AUDIENCE, jwks_url: jwksUrl })
+  const app = express()
+  app.use(meshauth(v))
+  app.get('/orders', (req, res) => res.json({}))
+  const server = app.listen(0, '127.0.0.1')
+  await new Promise((resolve) => server.once('listening', resolve))
+  try {
+    const [status, , body] = await get(`http://127.0.0.1:${server.address().port}`, { authorization: `Bearer ${good}` })
+    assert.equal(status, 503)
+    assert.deepEqual(body, { error: 'key_source_unavailable', error_description: "the issuer's keys are unavailable" })
+  } finally {
+    server.close()
+    jwks.close()
   }
 })

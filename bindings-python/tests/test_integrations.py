@@ -39,6 +39,17 @@ def test_error_response():
     assert status == 500 and all(k != "www-authenticate" for k, _ in headers)
 
 
+def test_error_body_never_carries_the_operator_detail(caplog):
+    """A message naming an internal URL or the server's text stays out of the HTTP answer."""
+    e = meshauth.error_for_code("key_source_unavailable", "GET http://10.1.2.3/jwks?api_key=s3cret: HTTP 500")
+    assert "s3cret" not in e.message, "the core strips the query even from the operator's detail"
+    with caplog.at_level("DEBUG", logger="meshauth"):
+        status, _, body = error_response(e)
+    assert status == 503
+    assert json.loads(body) == {"error": "key_source_unavailable", "error_description": "the issuer's keys are unavailable"}
+    assert "10.1.2.3/jwks" in caplog.text, "the detail goes to the operator's log"
+
+
 # --- Starlette (ASGI middleware) -------------------------------------------------------------
 
 
@@ -77,7 +88,7 @@ def test_starlette_failures(validator, expired_token):
     r = client.get("/me")
     assert r.status_code == 401
     assert r.headers["www-authenticate"] == "Bearer"
-    assert r.json() == {"error": "no_credentials", "error_description": "no bearer token in the request"}
+    assert r.json() == {"error": "no_credentials", "error_description": "no access token in the request"}
     r = client.get("/me", headers={"Authorization": f"Bearer {expired_token}"})
     assert r.status_code == 401
     assert r.headers["www-authenticate"] == EXPIRED_CHALLENGE
@@ -174,7 +185,7 @@ def test_fastapi(validator, fresh_token, expired_token, with_middleware):
         'scope="orders:read"'
     )
     assert r.json() == {
-        "detail": {"error": "insufficient_scope", "error_description": "missing scope(s): \"orders:read\""}
+        "detail": {"error": "insufficient_scope", "error_description": "the token lacks a required scope"}
     }
     r = client.get("/me", headers={"Authorization": f"Bearer {expired_token}"})
     assert r.status_code == 401 and r.headers["www-authenticate"] == EXPIRED_CHALLENGE
@@ -188,7 +199,7 @@ def test_fastapi_error_handler(validator, fresh_token):
     client = TestClient(fastapi_app(validator, handler=True))
     r = client.get("/orders", headers={"Authorization": f"Bearer {fresh_token()}"})
     assert r.status_code == 403
-    assert r.json() == {"error": "insufficient_scope", "error_description": "missing scope(s): \"orders:read\""}
+    assert r.json() == {"error": "insufficient_scope", "error_description": "the token lacks a required scope"}
 
 
 # --- WSGI ------------------------------------------------------------------------------------
@@ -287,7 +298,7 @@ def test_flask(validator, fresh_token, expired_token):
     r = client.get("/orders", headers={"Authorization": f"Bearer {fresh_token()}"})
     assert r.status_code == 403
     assert r.headers["WWW-Authenticate"].endswith('scope="orders:read"')
-    assert r.get_json() == {"error": "insufficient_scope", "error_description": "missing scope(s): \"orders:read\""}
+    assert r.get_json() == {"error": "insufficient_scope", "error_description": "the token lacks a required scope"}
     r = client.get("/me", headers={"Authorization": f"Bearer {expired_token}"})
     assert r.status_code == 401 and r.headers["WWW-Authenticate"] == EXPIRED_CHALLENGE
     assert r.get_json()["error"] == "token_expired"

@@ -36,7 +36,9 @@ pub enum Discovery {
 }
 
 /// Key source and policy of one trusted issuer.
-#[derive(Debug, Clone, Default, Deserialize)]
+///
+/// `Debug` prints `hmac_secret` as `<redacted>`; the secret is zeroized when the value is dropped.
+#[derive(Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IssuerConfig {
     /// The exact `iss` value (compared by code points).
@@ -55,6 +57,8 @@ pub struct IssuerConfig {
     pub hmac_secret: Option<String>,
     // Per-issuer policy overrides.
     pub audience: Option<OneOrMany>,
+    /// Accept any `aud`. Never together with `audience` in the same object (`invalid_config`); an
+    /// `issuers` entry's own `audience` cancels an inherited `allow_any_audience`.
     pub allow_any_audience: Option<bool>,
     pub algorithms: Option<Vec<String>>,
     pub required_claims: Option<Vec<String>>,
@@ -63,6 +67,35 @@ pub struct IssuerConfig {
     pub allowed_clients: Option<Vec<String>>,
     pub required_scopes: Option<Vec<String>>,
     pub roles_claim: Option<String>,
+}
+
+impl std::fmt::Debug for IssuerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuerConfig")
+            .field("issuer", &self.issuer)
+            .field("jwks_url", &self.jwks_url)
+            .field("discovery", &self.discovery)
+            .field("jwks", &self.jwks)
+            .field("pem", &self.pem)
+            .field("jwks_auth", &self.jwks_auth)
+            .field("hmac_secret", &self.hmac_secret.as_ref().map(|_| "<redacted>"))
+            .field("audience", &self.audience)
+            .field("allow_any_audience", &self.allow_any_audience)
+            .field("algorithms", &self.algorithms)
+            .field("required_claims", &self.required_claims)
+            .field("token_type", &self.token_type)
+            .field("max_token_age_s", &self.max_token_age_s)
+            .field("allowed_clients", &self.allowed_clients)
+            .field("required_scopes", &self.required_scopes)
+            .field("roles_claim", &self.roles_claim)
+            .finish()
+    }
+}
+
+impl Drop for IssuerConfig {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.hmac_secret);
+    }
 }
 
 /// The validator configuration.
@@ -185,6 +218,11 @@ pub(crate) fn describe_json_error(e: &serde_json::Error) -> String {
         Some(i) if e.line() > 0 => text[..i].to_owned(),
         _ => text,
     };
+    // `unknown variant `x`, expected one of …`: the value may be a secret put in the wrong field.
+    if let Some(rest) = text.strip_prefix("unknown variant ") {
+        let expected = rest.split_once(", expected").map(|(_, e)| e).unwrap_or("");
+        return format!("unknown variant, expected{expected}");
+    }
     for prefix in ["invalid type: ", "invalid value: "] {
         if let Some(rest) = text.strip_prefix(prefix) {
             let (found, expected) = rest.split_once(", expected").unwrap_or((rest, ""));

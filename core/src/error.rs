@@ -132,7 +132,11 @@ impl fmt::Display for ErrorCode {
 
 /// A meshauth failure: a stable code plus a human-readable message.
 ///
-/// Messages never contain the token, secrets, or unescaped token-derived text.
+/// Messages never contain the token, secrets, or unescaped token-derived text. The message is the
+/// operator's detail (for logs): it may name an internal URL — always without userinfo, query or
+/// fragment, which can hold credentials — or quote the authorization server's text. Callers of a
+/// service never see it: an HTTP answer carries the catalogue's fixed description
+/// ([`Error::http_body`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     code: ErrorCode,
@@ -145,7 +149,11 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), oauth_error: None, required_scopes: Vec::new() }
+        let mut message = message.into();
+        if message.contains("://") {
+            message = redact_urls(&message);
+        }
+        Error { code, message, oauth_error: None, required_scopes: Vec::new() }
     }
 
     pub fn with_oauth_error(mut self, oauth_error: impl Into<String>) -> Self {
@@ -196,6 +204,13 @@ impl Error {
         Some(v)
     }
 
+    /// The JSON body of the HTTP answer to this error: `{"error": code, "error_description":
+    /// description}` with the catalogue's fixed, token-independent description — never the
+    /// message, which may name internal URLs or repeat the authorization server's text.
+    pub fn http_body(&self) -> String {
+        serde_json::json!({"error": self.code.as_str(), "error_description": self.code.description()}).to_string()
+    }
+
     /// The error as the JSON object every binding exchanges:
     /// `{"code","number","message","status","www_authenticate","oauth_error"}`.
     pub fn to_json(&self) -> serde_json::Value {
@@ -232,6 +247,42 @@ pub(crate) fn quote(s: &str) -> String {
     format!("\"{out}\"")
 }
 
+/// Every `scheme://…` URL in `text` without its userinfo, query and fragment (`?…` and `#…` become
+/// `?…`/`#…` markers so the reader knows something was removed).
+pub(crate) fn redact_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        out.push_str(&rest[..i + 3]);
+        let after = &rest[i + 3..];
+        let end = after
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '`'))
+            .unwrap_or(after.len());
+        // Sentence punctuation right after a URL (`GET {url}: …`) is not part of it.
+        let end = after[..end].trim_end_matches([':', ',', ';', ')', '.']).len();
+        let url = &after[..end];
+        let authority_end = url.find(['/', '?', '#']).unwrap_or(url.len());
+        let authority = &url[..authority_end];
+        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        if host.len() != authority.len() {
+            out.push_str("…@");
+        }
+        out.push_str(host);
+        let path_and_more = &url[authority_end..];
+        let cut = path_and_more.find(['?', '#']);
+        match cut {
+            Some(c) => {
+                out.push_str(&path_and_more[..c]);
+                out.push_str(if path_and_more[c..].starts_with('?') { "?…" } else { "#…" });
+            }
+            None => out.push_str(path_and_more),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]
@@ -260,6 +311,26 @@ mod tests {
         assert_eq!(e.http_status(), Some(403));
         assert!(e.www_authenticate().unwrap().ends_with("scope=\"a b\""));
         assert_eq!(Error::new(ErrorCode::KeySourceUnavailable, "x").www_authenticate(), None);
+    }
+
+    #[test]
+    fn urls_in_messages_lose_userinfo_query_and_fragment() {
+        let e = Error::new(
+            ErrorCode::KeySourceUnavailable,
+            "GET https://user:pw@idp.example:8443/jwks?api_key=s3cret#frag: HTTP 500; \"http://127.0.0.1/x?t=1\"",
+        );
+        assert_eq!(e.message(), "GET https://…@idp.example:8443/jwks?…: HTTP 500; \"http://127.0.0.1/x?…\"");
+        assert_eq!(Error::new(ErrorCode::InvalidConfig, "plain text").message(), "plain text");
+        assert_eq!(redact_urls("a https://h/p b"), "a https://h/p b");
+    }
+
+    #[test]
+    fn the_http_body_is_the_catalogue_description() {
+        let e = Error::new(ErrorCode::KeySourceUnavailable, "GET https://idp.internal/jwks: connection refused");
+        let body: serde_json::Value = serde_json::from_str(&e.http_body()).unwrap();
+        let expected = serde_json::json!({"error": "key_source_unavailable",
+                                          "error_description": "the issuer's keys are unavailable"});
+        assert_eq!(body, expected);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::algorithm::{Algorithm, AlgorithmSet};
 use crate::claims::normalize_typ;
-use crate::config::{defaults, IssuerConfig};
+use crate::config::{defaults, IssuerConfig, OneOrMany};
 use crate::error::{quote, Error, ErrorCode, Result};
 use crate::json::{Lite, Members};
 
@@ -49,6 +49,35 @@ fn config_err(msg: impl Into<String>) -> Error {
     Error::new(ErrorCode::InvalidConfig, msg)
 }
 
+/// `audience` and `allow_any_audience` of one issuer.
+///
+/// An explicit `audience` is never silently widened (cross-service replay through
+/// configuration):
+/// - one object (the top level, or an `issuers[]` entry) setting both `audience` and
+///   `allow_any_audience: true` is `invalid_config`;
+/// - an entry's own `audience` cancels an inherited `allow_any_audience`, and an entry's own
+///   `allow_any_audience: true` replaces an inherited `audience`: the entry's own settings win over
+///   the defaults it inherits, as for every other field.
+fn resolve_audience(own: &IssuerConfig, top: &IssuerConfig, issuer: &str) -> Result<(Vec<String>, bool)> {
+    for (c, which) in [(own, "an issuers entry"), (top, "the top level")] {
+        if c.audience.is_some() && c.allow_any_audience == Some(true) {
+            return Err(config_err(format!(
+                "issuer {}: {which} sets both audience and allow_any_audience: true; an explicit audience is \
+                 never overridden: remove one of them",
+                quote(issuer)
+            )));
+        }
+    }
+    let (audience, any) = if own.audience.is_some() || own.allow_any_audience.is_some() {
+        (own.audience.as_ref(), own.allow_any_audience.unwrap_or(false))
+    } else {
+        (top.audience.as_ref(), top.allow_any_audience.unwrap_or(false))
+    };
+    // `allow_any_audience: false` in an entry keeps the inherited audience.
+    let audience = audience.or(if any { None } else { top.audience.as_ref() });
+    Ok((audience.map(OneOrMany::to_vec).unwrap_or_default(), any))
+}
+
 impl Policy {
     /// Resolve `own` over the top-level `defaults` (fields `own` leaves out are inherited).
     pub fn resolve(own: &IssuerConfig, top: &IssuerConfig, has_hmac: bool) -> Result<Policy> {
@@ -57,8 +86,7 @@ impl Policy {
             return Err(config_err("issuer must not be empty"));
         }
         let pick = |a: &Option<Vec<String>>, b: &Option<Vec<String>>| a.clone().or_else(|| b.clone());
-        let audiences = own.audience.as_ref().or(top.audience.as_ref()).map(|a| a.to_vec()).unwrap_or_default();
-        let any_audience = own.allow_any_audience.or(top.allow_any_audience).unwrap_or(false);
+        let (audiences, any_audience) = resolve_audience(own, top, &issuer)?;
         if audiences.is_empty() && !any_audience {
             return Err(config_err(format!(
                 "issuer {}: audience is required (or allow_any_audience: true)",

@@ -6,8 +6,9 @@ use serde_json::value::RawValue;
 /// The authenticated caller.
 ///
 /// `claims` is the token's payload exactly as signed (duplicate-free JSON), so large integers and
-/// every non-registered claim stay exact; bindings parse it with their own JSON reader.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// every non-registered claim stay exact; bindings parse it with their own JSON reader. `Debug`
+/// prints the raw `token` as `<redacted>` (a bearer credential must not reach a log).
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Principal {
     /// `sub`, if present.
@@ -39,6 +40,26 @@ pub struct Principal {
     pub claims: String,
     /// The raw compact token, for forwarding to first-party services.
     pub token: String,
+}
+
+impl std::fmt::Debug for Principal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Principal")
+            .field("subject", &self.subject)
+            .field("issuer", &self.issuer)
+            .field("audiences", &self.audiences)
+            .field("expires_at", &self.expires_at)
+            .field("issued_at", &self.issued_at)
+            .field("not_before", &self.not_before)
+            .field("jwt_id", &self.jwt_id)
+            .field("client_id", &self.client_id)
+            .field("scopes", &self.scopes)
+            .field("roles", &self.roles)
+            .field("is_client", &self.is_client)
+            .field("claims", &self.claims)
+            .field("token", &"<redacted>")
+            .finish()
+    }
 }
 
 impl Principal {

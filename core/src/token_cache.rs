@@ -6,7 +6,9 @@
 //!   getting the current one; if the fetch fails, the current token keeps being served until it
 //!   is no longer usable, and the next attempt waits a short back-off.
 //! - With no usable token, one caller fetches and concurrent callers wait for that same fetch and
-//!   share its result, error included.
+//!   share its result, error included. After a failed fetch with nothing usable cached, calls during
+//!   the back-off get the stored error without a request: a refusing server is not sent the
+//!   credentials again on every call (which could trip an account lockout).
 //! - A token is usable until shortly before it expires (10 % of its lifetime, at most 30 s), and
 //!   never beyond an optional cap (an exchanged token never outlives its subject token).
 //! - `expires_in` absent: 60 s; zero or negative: used once, not cached; huge: capped at 24 h.
@@ -101,6 +103,11 @@ impl TokenCache {
                 break;
             }
             if !e.in_flight {
+                if e.retry_after.is_some_and(|t| now < t) {
+                    if let Some(err) = &e.last_error {
+                        return Err(err.clone());
+                    }
+                }
                 break;
             }
             let generation = e.generation;

@@ -6,9 +6,19 @@
 //! - **Token exchange** (RFC 8693), checking the `issued_token_type` of the answer.
 //! - Client authentication `client_secret_basic`, `client_secret_post` or `private_key_jwt`; for
 //!   the two grants above, optionally a Bearer client-credentials token instead
-//!   (`use_client_token`).
-//! - Exchanged tokens are cached by (SHA-256 of the subject token, grant, audience, scope, …),
-//!   never beyond the subject token's own `exp`.
+//!   (`use_client_token`): a token whose audience is the authorization server itself (its issuer,
+//!   else its token endpoint), asked for with `audience=` and no scope — never the default token
+//!   the client sends its downstream services, which any of them could replay to act as the
+//!   client. This scheme is not an OAuth standard; prefer `private_key_jwt`.
+//! - Only `token_type` `Bearer` (any case) is accepted; `N_A` too when a token exchange asked for a
+//!   `requested_token_type` other than an access token (RFC 8693 §2.2.1). `DPoP`, `mac`, a missing
+//!   `token_type`… are `token_endpoint_error`: such a token would be sent as a Bearer token.
+//! - Exchanged tokens are cached by (SHA-256 of the subject token, grant, audience, scope, actor
+//!   token and its type, …), never beyond the subject token's own `exp`; when that `exp` cannot be
+//!   read (an opaque token, no `exp`, a non-numeric `exp`) the exchanged token is not cached.
+//!   `actor_token_type` without `actor_token` is `invalid_config`.
+//! - After a refusal with nothing usable cached, calls during the back-off (5 s) get the stored
+//!   error without a new request.
 //!
 //! Failures are `token_endpoint_error` carrying the OAuth `error` when the server sent one;
 //! configuration problems are `invalid_config`. Secrets and tokens never appear in errors.
@@ -21,6 +31,8 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use zeroize::Zeroizing;
 
 use crate::client_assertion::AssertionSigner;
 use crate::config::{defaults, describe_json_error, Discovery, OneOrMany};
@@ -91,6 +103,13 @@ impl fmt::Debug for TokenClientConfig {
     }
 }
 
+impl Drop for TokenClientConfig {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.client_secret);
+        zeroize::Zeroize::zeroize(&mut self.private_key_pem);
+    }
+}
+
 /// Parameters of one token request. Fields that do not apply to the grant are refused.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -104,8 +123,9 @@ pub struct TokenRequest {
     pub requested_token_type: Option<String>,
     pub actor_token: Option<String>,
     pub actor_token_type: Option<String>,
-    /// jwt-bearer / token exchange: authenticate with this client's own client-credentials token
-    /// (`Authorization: Bearer …`) instead of its credentials.
+    /// jwt-bearer / token exchange: authenticate with a client-credentials token of this client
+    /// whose audience is the authorization server (`Authorization: Bearer …`), requested for the
+    /// purpose, instead of its credentials. Not an OAuth standard: prefer `private_key_jwt`.
     #[serde(default)]
     pub use_client_token: bool,
 }
@@ -162,9 +182,11 @@ fn endpoint_err(msg: impl Into<String>) -> Error {
     Error::new(ErrorCode::TokenEndpointError, msg)
 }
 
+/// Client credentials, zeroized when the client is dropped.
 enum Auth {
-    Basic(String),
-    Post(String),
+    /// The base64 `id:secret` of the Basic header.
+    Basic(Zeroizing<String>),
+    Post(Zeroizing<String>),
     PrivateKeyJwt(AssertionSigner),
 }
 
@@ -188,9 +210,10 @@ pub struct TokenClient {
 }
 
 /// RFC 6749 §2.3.1: the id and secret are form-urlencoded before Basic encoding.
-fn basic_credentials(id: &str, secret: &str) -> String {
-    let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-    STANDARD.encode(format!("{}:{}", enc(id), enc(secret)))
+fn basic_credentials(id: &str, secret: &str) -> Zeroizing<String> {
+    let enc = |s: &str| Zeroizing::new(form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>());
+    let plain = Zeroizing::new(format!("{}:{}", *enc(id), *enc(secret)));
+    Zeroizing::new(STANDARD.encode(plain.as_bytes()))
 }
 
 fn joined(v: &Option<OneOrMany>) -> Option<String> {
@@ -239,7 +262,7 @@ impl TokenClient {
         };
         let auth = match method {
             ClientAuthMethod::ClientSecretBasic => Auth::Basic(basic_credentials(&cfg.client_id, &secret()?)),
-            ClientAuthMethod::ClientSecretPost => Auth::Post(secret()?),
+            ClientAuthMethod::ClientSecretPost => Auth::Post(Zeroizing::new(secret()?)),
             ClientAuthMethod::PrivateKeyJwt => {
                 let pem = cfg.private_key_pem.as_deref().ok_or_else(|| config_err("private_key_jwt needs private_key_pem"))?;
                 Auth::PrivateKeyJwt(
@@ -359,7 +382,11 @@ impl TokenClient {
     /// RFC 7523 §2.1: exchange `assertion` (a user JWT) for a token for `req.audience`.
     pub fn jwt_bearer(&self, assertion: &str, req: &TokenRequest) -> Result<AccessToken> {
         let req = self.with_defaults(req);
-        if req.subject_token_type.is_some() || req.requested_token_type.is_some() || req.actor_token.is_some() {
+        if req.subject_token_type.is_some()
+            || req.requested_token_type.is_some()
+            || req.actor_token.is_some()
+            || req.actor_token_type.is_some()
+        {
             return Err(config_err("jwt-bearer takes scope, audience, resource and use_client_token"));
         }
         self.exchange(GRANT_JWT_BEARER, assertion, &req, None, |form| {
@@ -370,6 +397,9 @@ impl TokenClient {
     /// RFC 8693 token exchange of `subject_token` for a token for `req.audience`.
     pub fn token_exchange(&self, subject_token: &str, req: &TokenRequest) -> Result<AccessToken> {
         let req = self.with_defaults(req);
+        if req.actor_token_type.is_some() && req.actor_token.is_none() {
+            return Err(config_err("actor_token_type without actor_token: give the actor token too, or leave both out"));
+        }
         let requested = req.requested_token_type.clone().unwrap_or_else(|| TOKEN_TYPE_ACCESS_TOKEN.to_owned());
         self.exchange(GRANT_TOKEN_EXCHANGE, subject_token, &req, Some(&requested), |form| {
             form.push(("subject_token", subject_token.to_owned()));
@@ -406,25 +436,46 @@ impl TokenClient {
             req.subject_token_type,
             req.requested_token_type,
             req.actor_token.as_ref().map(|a| URL_SAFE_NO_PAD.encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, a.as_bytes()).as_ref())),
+            req.actor_token_type,
             req.use_client_token,
         ])
         .to_string();
-        // Never beyond the subject token's own expiry.
-        let cap = unverified_exp(subject).map(|exp| {
-            let left = exp.saturating_sub(now());
-            Instant::now() + Duration::from_secs(left.max(0) as u64)
-        });
-        self.inner.exchanged.get(&key, cap, || {
+        // Never beyond the subject token's own expiry. A subject whose `exp` cannot be read (an
+        // opaque token, no `exp`, a non-numeric `exp`) bounds nothing we can see: the exchanged
+        // token is then used for this call only, never cached.
+        let cap = match unverified_exp(subject) {
+            Some(exp) => {
+                // Bounded (a token is never cached beyond MAX_LIFETIME anyway): an `exp` of 1e300
+                // must not overflow the Instant.
+                let left = exp.saturating_sub(now()).clamp(0, MAX_LIFETIME.as_secs() as i64);
+                Instant::now() + Duration::from_secs(left as u64)
+            }
+            None => Instant::now(),
+        };
+        self.inner.exchanged.get(&key, Some(cap), || {
             let mut form = vec![("grant_type", grant.to_owned())];
             params(&mut form);
             push_common(&mut form, req);
-            let bearer = if req.use_client_token {
-                Some(self.client_credentials(&TokenRequest::default())?.access_token)
-            } else {
-                None
-            };
+            let bearer = if req.use_client_token { Some(self.client_authentication_token()?) } else { None };
             self.request(form, bearer.as_deref(), expect_issued_type)
         })
+    }
+
+    /// `use_client_token`: a client-credentials token whose audience is the authorization server
+    /// itself (its issuer identifier, else its token endpoint), asked for with no scope — never the
+    /// default token this client sends to its downstream services, which any of them could replay
+    /// at the token endpoint to act as this client. Non-standard: prefer `private_key_jwt`.
+    fn client_authentication_token(&self) -> Result<String> {
+        let audience = match &self.inner.issuer {
+            Some(issuer) => issuer.clone(),
+            None => self.token_endpoint()?,
+        };
+        let req = TokenRequest { audience: Some(audience.clone()), ..TokenRequest::default() };
+        let token = self.inner.own_tokens.get(&Self::own_key(&req), None, || {
+            let form = vec![("grant_type", GRANT_CLIENT_CREDENTIALS.to_owned()), ("audience", audience)];
+            self.request(form, None, None)
+        })?;
+        Ok(token.access_token)
     }
 
     fn token_endpoint(&self) -> Result<String> {
@@ -443,13 +494,13 @@ impl TokenClient {
     fn request(&self, mut form: Vec<(&'static str, String)>, bearer: Option<&str>, expect_issued_type: Option<&str>) -> Result<Fetched> {
         let endpoint = self.token_endpoint()?;
         let inner = &*self.inner;
-        let mut authorization = bearer.map(|t| format!("Bearer {t}"));
+        let mut authorization = bearer.map(|t| Zeroizing::new(format!("Bearer {t}")));
         if bearer.is_none() {
             match &inner.auth {
-                Auth::Basic(credentials) => authorization = Some(format!("Basic {credentials}")),
+                Auth::Basic(credentials) => authorization = Some(Zeroizing::new(format!("Basic {}", **credentials))),
                 Auth::Post(secret) => {
                     form.push(("client_id", inner.client_id.clone()));
-                    form.push(("client_secret", secret.clone()));
+                    form.push(("client_secret", String::clone(secret)));
                 }
                 Auth::PrivateKeyJwt(signer) => {
                     let aud = inner.issuer.clone().unwrap_or_else(|| endpoint.clone());
@@ -460,7 +511,12 @@ impl TokenClient {
                 }
             }
         }
-        let (status, body) = inner.http.post_form(&endpoint, &form, authorization.as_deref()).map_err(endpoint_err)?;
+        let sent = inner.http.post_form(&endpoint, &form, authorization.as_deref().map(String::as_str));
+        // The form holds the secret, the assertion or the subject token: wipe them.
+        for (_, value) in &mut form {
+            zeroize::Zeroize::zeroize(value);
+        }
+        let (status, body) = sent.map_err(endpoint_err)?;
         let doc: Option<Value> = serde_json::from_slice(&body).ok();
         if status != 200 {
             let oauth_error = doc.as_ref().and_then(|d| d.get("error")).and_then(Value::as_str);
@@ -481,12 +537,23 @@ impl TokenClient {
             Some(Value::String(t)) if !t.is_empty() => t.clone(),
             _ => return Err(endpoint_err("the token response has no access_token")),
         };
+        let issued_token_type = doc.get("issued_token_type").and_then(Value::as_str).map(str::to_owned);
+        // Only bearer tokens are sent as `Authorization: Bearer`: a `DPoP` or `mac` token needs a
+        // proof this client does not make. `N_A` (RFC 8693 §2.2.1: not an access token) only when
+        // a token exchange asked for another `requested_token_type`.
+        let not_an_access_token = expect_issued_type.is_some_and(|t| t != TOKEN_TYPE_ACCESS_TOKEN);
         let token_type = match doc.get("token_type") {
-            None => "Bearer".to_owned(),
-            Some(Value::String(t)) => t.clone(),
+            Some(Value::String(t)) if t.eq_ignore_ascii_case("bearer") => "Bearer".to_owned(),
+            Some(Value::String(t)) if not_an_access_token && t.eq_ignore_ascii_case("n_a") => "N_A".to_owned(),
+            Some(Value::String(t)) => {
+                return Err(endpoint_err(format!(
+                    "the token response's token_type is {}: only Bearer tokens are accepted",
+                    quote(t)
+                )))
+            }
+            None => return Err(endpoint_err("the token response has no token_type (RFC 6749 §5.1 requires it)")),
             Some(_) => return Err(endpoint_err("the token response's token_type is not a string")),
         };
-        let issued_token_type = doc.get("issued_token_type").and_then(Value::as_str).map(str::to_owned);
         if let Some(expected) = expect_issued_type {
             if issued_token_type.as_deref() != Some(expected) {
                 return Err(endpoint_err(format!(
@@ -547,6 +614,6 @@ mod tests {
 
     #[test]
     fn basic_credentials_are_form_encoded() {
-        assert_eq!(basic_credentials("a b", "p:w"), STANDARD.encode("a+b:p%3Aw"));
+        assert_eq!(*basic_credentials("a b", "p:w"), STANDARD.encode("a+b:p%3Aw"));
     }
 }

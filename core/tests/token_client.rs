@@ -196,13 +196,14 @@ fn oauth_errors_carry_the_error_and_never_the_secret() {
     assert!(err.message().contains("bad secret"));
     assert!(!format!("{err:?}").contains("s3cret"));
 
+    // A new client (a new cache) per answer: a refusal is remembered for the back-off.
     asrv.set(Answer::Error(503, json!({"nope": 1})));
-    let err = c.client_credentials(&TokenRequest::default()).unwrap_err();
+    let err = asrv.client(json!({})).client_credentials(&TokenRequest::default()).unwrap_err();
     assert_eq!((err.code(), err.oauth_error()), (ErrorCode::TokenEndpointError, None));
     assert!(err.message().contains("503"));
 
     asrv.set(Answer::Garbage);
-    let err = c.client_credentials(&TokenRequest::default()).unwrap_err();
+    let err = asrv.client(json!({})).client_credentials(&TokenRequest::default()).unwrap_err();
     assert_eq!(err.code(), ErrorCode::TokenEndpointError);
 
     asrv.set(Answer::Token(json!({"access_token": ""})));
@@ -250,11 +251,13 @@ fn refreshes_ahead_and_serves_the_current_token_while_the_server_is_down() {
     let again = c.client_credentials(&TokenRequest::default()).unwrap();
     assert_eq!(again.access_token, first.access_token);
     assert_eq!(asrv.token_requests().len(), 2, "retries back off");
-    // Once it is no longer usable, the outage shows.
+    // Once it is no longer usable, the outage shows (the stored error: still backing off).
     thread::sleep(Duration::from_millis(600));
     assert_eq!(c.client_credentials(&TokenRequest::default()).unwrap_err().code(), ErrorCode::TokenEndpointError);
-    // And a recovered server gives a new token.
+    assert_eq!(asrv.token_requests().len(), 2, "no request during the back-off");
+    // And a recovered server gives a new token once the back-off (5 s) is over.
     asrv.set(Answer::Token(json!({"expires_in": 300})));
+    thread::sleep(Duration::from_millis(4500));
     assert_ne!(c.client_credentials(&TokenRequest::default()).unwrap().access_token, first.access_token);
 }
 

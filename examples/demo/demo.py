@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -50,6 +51,26 @@ def show(status: int, body: Dict[str, Any], challenge: str) -> None:
         say(f"   → 200 {json.dumps(body)}")
     else:
         say(f"   → {status} {body.get('error')}  WWW-Authenticate: {challenge or '-'}")
+
+
+def replay_at_token_endpoint(dev: DevIssuer, client_token: str, user_token: str) -> Tuple[int, Dict[str, Any], str]:
+    """A jwt-bearer request authenticated with someone else's client token (Bearer)."""
+    form = urllib.parse.urlencode(
+        {
+            "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
+            "assertion": user_token,
+            "audience": "partner-api",
+        }
+    ).encode()
+    req = urllib.request.Request(f"{dev.url}/token", data=form, method="POST")
+    req.add_header("Authorization", f"Bearer {client_token}")
+    req.add_header("Content-Type", "application/x-www-form-urlencoded")
+    try:
+        with urllib.request.urlopen(req, timeout=20) as resp:
+            return resp.status, json.loads(resp.read() or b"{}"), resp.headers.get("WWW-Authenticate", "")
+    except urllib.error.HTTPError as err:
+        body = err.read()
+        return err.code, json.loads(body) if body else {}, err.headers.get("WWW-Authenticate", "")
 
 
 class Services:
@@ -151,6 +172,14 @@ def scenario(dev: DevIssuer, services: Services) -> int:
         status, body, challenge = call(url, partner_token)
         show(status, body, challenge)
         expect(status == 401 and body.get("error") == "invalid_audience", f"{name} refuses the partner token")
+
+    step("4b. inventory replays the token orders sent it, to get a partner-api token for alice as orders")
+    say("   (inventory has no exchange grant; a client token authenticates only when its aud names the server)")
+    orders_client = meshauth.TokenClient(issuer=dev.issuer, client_id="orders", client_secret="orders-dev-secret")
+    sent_to_inventory = orders_client.client_credentials().access_token
+    status, body, challenge = replay_at_token_endpoint(dev, sent_to_inventory, alice)
+    show(status, body, challenge)
+    expect(status == 401 and body.get("error") == "invalid_client", "the replayed client token is refused")
 
     step("5. an expired and a forged token")
     expired = dev.mint({"sub": "alice", "aud": "inventory", "exp": int(time.time()) - 3600})

@@ -64,9 +64,10 @@ impl TokenResponse {
 /// already passed, within the exchanged token's leeway).
 pub fn issue(state: &IssuerState, grant: &Grant) -> Result<TokenResponse, OAuthError> {
     let iat = now();
+    let ttl = i64::try_from(state.token_ttl_s).unwrap_or(i64::MAX);
     let exp = match grant.not_after {
-        Some(limit) => limit.min(iat + state.token_ttl_s as i64),
-        None => iat + state.token_ttl_s as i64,
+        Some(limit) => limit.min(iat.saturating_add(ttl)),
+        None => iat.saturating_add(ttl),
     };
     let mut claims = Map::new();
     claims.insert("iss".into(), json!(state.issuer));
@@ -93,7 +94,7 @@ pub fn issue(state: &IssuerState, grant: &Grant) -> Result<TokenResponse, OAuthE
         .map_err(|e| OAuthError::new("server_error", format!("signing failed: {e}")))?;
     Ok(TokenResponse {
         access_token,
-        expires_in: (exp - iat).max(0) as u64,
+        expires_in: exp.saturating_sub(iat).max(0) as u64,
         scope,
         issued_token_type: grant.issued_token_type,
     })

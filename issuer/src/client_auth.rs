@@ -5,7 +5,13 @@
 //!   [`crate::client_assertion`];
 //! - for the exchange grants only (jwt-bearer, token exchange): `Authorization: Bearer <token>`,
 //!   an unexpired client-credentials access token this issuer issued to the client (its `sub`
-//!   equals its `client_id` claim, which names a registered client).
+//!   equals its `client_id` claim, which names a registered client) **whose `aud` names this
+//!   server** (its issuer identifier or its token endpoint). A client gets such a token with
+//!   `client_credentials` and `audience=<issuer>` (see [`crate::grants::client_credentials`]).
+//!   The client's ordinary tokens name its downstream services: any of those services could
+//!   replay one here to act as the client, so they never authenticate it. This scheme is not an
+//!   OAuth standard; `private_key_jwt` (RFC 7523 §2.2) is the standard way to authenticate
+//!   without a shared secret.
 //!
 //! Two methods at once are `invalid_request`; a `client_id` parameter naming another client than
 //! the credentials is `invalid_request`; a failed authentication is `invalid_client` (401, with a
@@ -207,11 +213,19 @@ fn authenticate_secret<'s>(state: &'s IssuerState, client_id: &str, secret: &str
     }
 }
 
-/// The client of a Bearer client token: signed by this issuer, unexpired, `client_id` claim
-/// naming a registered client and `sub` equal to it (a client-credentials token, not a user's).
+/// The client of a Bearer client token: signed by this issuer, unexpired, `aud` naming this
+/// server, `client_id` claim naming a registered client and `sub` equal to it (a
+/// client-credentials token, not a user's).
 fn authenticate_bearer<'s>(state: &'s IssuerState, token: &str) -> Result<&'s Client, OAuthError> {
     let refused = |why: String| OAuthError::invalid_client(format!("the Bearer client token is refused: {why}"));
     let verified = issued_token::verify(state, token).map_err(refused)?;
+    let endpoint = state.token_endpoint();
+    let audiences = verified.jwt.audiences().map_err(refused)?;
+    if !audiences.iter().any(|a| *a == state.issuer || *a == endpoint) {
+        return Err(refused(
+            "its aud does not name this authorization server (ask client_credentials for audience=<issuer>)".into(),
+        ));
+    }
     let client_id = verified.jwt.required_string("client_id").map_err(refused)?;
     if verified.jwt.string("sub").map_err(refused)? != Some(client_id) {
         return Err(refused("it is not a client-credentials token (its sub is not its client_id)".into()));

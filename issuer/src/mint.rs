@@ -26,7 +26,8 @@ pub struct MintRequest {
     /// `{"alg", "kid", "typ": "at+jwt"}`.
     #[serde(default)]
     pub header: Map<String, Value>,
-    /// Lifetime used for the default `exp` (default 300).
+    /// Lifetime used for the default `exp` (default 300; negative mints an expired token; at
+    /// most [`MAX_TTL_S`] either way).
     #[serde(default)]
     pub ttl_s: Option<i64>,
     /// `"signature"`: flip one bit of the signature (a forged token).
@@ -41,8 +42,15 @@ impl MintRequest {
     }
 }
 
+/// The largest `ttl_s` magnitude: ten years.
+pub const MAX_TTL_S: i64 = 10 * 365 * 24 * 3600;
+
 /// Mint a token.
 pub fn mint(state: &IssuerState, req: &MintRequest) -> Result<String, OAuthError> {
+    let ttl_s = req.ttl_s.unwrap_or(300);
+    if !(-MAX_TTL_S..=MAX_TTL_S).contains(&ttl_s) {
+        return Err(OAuthError::invalid_request(format!("ttl_s must be between -{MAX_TTL_S} and {MAX_TTL_S}")));
+    }
     let alg_name = req.alg.as_deref().unwrap_or("RS256");
     let alg = Algorithm::parse(alg_name)
         .filter(|a| crate::keyring::ISSUER_ALGORITHMS.contains(a))
@@ -60,7 +68,7 @@ pub fn mint(state: &IssuerState, req: &MintRequest) -> Result<String, OAuthError
     let mut claims = req.claims.clone();
     claims.entry("iss").or_insert_with(|| json!(state.issuer));
     claims.entry("iat").or_insert_with(|| json!(iat));
-    claims.entry("exp").or_insert_with(|| json!(iat + req.ttl_s.unwrap_or(300)));
+    claims.entry("exp").or_insert_with(|| json!(iat.saturating_add(ttl_s)));
     claims.entry("jti").or_insert_with(|| json!(random_id()));
 
     let mut header = Map::new();

@@ -1,10 +1,21 @@
 //! The HTTP server (tiny_http) and the Rust API to run it in-process.
 //!
+//! A development tool, never a production server: its built-in clients have public secrets and
+//! `/dev/mint` signs any claims. So, by default:
+//! - it binds loopback only; another interface needs [`IssuerOptions::insecure_expose`];
+//! - it answers only requests whose `Host` header names a loopback host (`127.0.0.0/8`, `[::1]`,
+//!   `localhost`), so a web page cannot reach it through DNS rebinding (421 otherwise; a request
+//!   without `Host`, HTTP/1.0, is answered: browsers always send one);
+//! - the `/dev/*` endpoints (mint, rotate) exist only with [`IssuerOptions::dev_endpoints`]
+//!   (`--dev-endpoints`); without it they answer 404. The in-process API
+//!   ([`RunningIssuer::mint`], [`RunningIssuer::rotate`]) needs no HTTP and is always available.
+//!
 //! Routes:
 //! - `GET /.well-known/openid-configuration`, `GET /.well-known/oauth-authorization-server`
 //! - `GET /jwks`
 //! - `POST /token` (`client_credentials`, jwt-bearer, token exchange; see [`crate::token_endpoint`])
-//! - `POST /dev/mint` (see [`crate::mint`]), `POST /dev/rotate` (`{"retire": bool}` optional)
+//! - with `dev_endpoints`: `POST /dev/mint` (see [`crate::mint`]), `POST /dev/rotate`
+//!   (`{"retire": bool}` optional)
 //! - `GET /health` → `ok`
 //!
 //! Anything else is a JSON 404 (405 for a known path with another method).
@@ -31,6 +42,8 @@ use crate::token_endpoint;
 const MAX_BODY_BYTES: u64 = 1024 * 1024;
 /// Threads answering requests.
 const WORKERS: usize = 4;
+/// The longest access-token lifetime (`--token-ttl-s`): one year.
+pub const MAX_TOKEN_TTL_S: u64 = 365 * 24 * 3600;
 
 /// How to run an issuer.
 #[derive(Debug, Clone)]
@@ -43,8 +56,14 @@ pub struct IssuerOptions {
     pub issuer: Option<String>,
     /// Registered clients; default: the embedded `issuer/dev-clients.json`.
     pub clients: ClientRegistry,
-    /// Lifetime of token-endpoint access tokens (default 300 s).
+    /// Lifetime of token-endpoint access tokens (default 300 s; 1 s to one year).
     pub token_ttl_s: u64,
+    /// Serve `POST /dev/mint` and `POST /dev/rotate` (default off: anyone who reaches them can
+    /// mint any token).
+    pub dev_endpoints: bool,
+    /// Allow a non-loopback `host` and any `Host` header (default off). Never on a network you do
+    /// not control: the built-in clients' secrets are public.
+    pub insecure_expose: bool,
 }
 
 impl Default for IssuerOptions {
@@ -55,6 +74,8 @@ impl Default for IssuerOptions {
             issuer: None,
             clients: ClientRegistry::dev(),
             token_ttl_s: 300,
+            dev_endpoints: false,
+            insecure_expose: false,
         }
     }
 }
@@ -80,8 +101,22 @@ impl Issuer {
     pub fn start(options: IssuerOptions) -> Result<RunningIssuer, StartError> {
         let ip: IpAddr = match options.host.as_str() {
             "localhost" => IpAddr::from([127, 0, 0, 1]),
-            host => host.parse().map_err(|_| StartError(format!("--host {host:?} is not an IP address")))?,
+            host => host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse()
+                .map_err(|_| StartError(format!("--host {host:?} is not an IP address")))?,
         };
+        if !ip.is_loopback() && !options.insecure_expose {
+            return Err(StartError(format!(
+                "refusing to listen on non-loopback {}: this is a development issuer whose clients have public \
+                 secrets; pass --insecure-expose to do it anyway",
+                options.host
+            )));
+        }
+        if !(1..=MAX_TOKEN_TTL_S).contains(&options.token_ttl_s) {
+            return Err(StartError(format!("--token-ttl-s must be between 1 and {MAX_TOKEN_TTL_S}")));
+        }
         let server = Server::http(SocketAddr::new(ip, options.port))
             .map_err(|e| StartError(format!("cannot listen on {}:{}: {e}", options.host, options.port)))?;
         let addr = server
@@ -101,6 +136,7 @@ impl Issuer {
             token_ttl_s: options.token_ttl_s,
             used_assertions: ReplayCache::new(),
         });
+        let access = Access { dev_endpoints: options.dev_endpoints, any_host: options.insecure_expose };
         let server = Arc::new(server);
         let stopping = Arc::new(AtomicBool::new(false));
         let workers = (0..WORKERS)
@@ -108,7 +144,7 @@ impl Issuer {
                 let (server, state, stopping) = (server.clone(), state.clone(), stopping.clone());
                 std::thread::Builder::new()
                     .name(format!("meshauth-issuer-{i}"))
-                    .spawn(move || serve(&server, &state, &stopping))
+                    .spawn(move || serve(&server, &state, access, &stopping))
                     .map_err(|e| StartError(format!("cannot spawn a worker thread: {e}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -196,10 +232,17 @@ impl Drop for RunningIssuer {
     }
 }
 
-fn serve(server: &Server, state: &IssuerState, stopping: &AtomicBool) {
+/// What the HTTP side exposes.
+#[derive(Debug, Clone, Copy)]
+struct Access {
+    dev_endpoints: bool,
+    any_host: bool,
+}
+
+fn serve(server: &Server, state: &IssuerState, access: Access, stopping: &AtomicBool) {
     while !stopping.load(Ordering::SeqCst) {
         match server.recv() {
-            Ok(request) => handle(state, request),
+            Ok(request) => handle(state, access, request),
             Err(_) if stopping.load(Ordering::SeqCst) => break,
             Err(_) => continue,
         }
@@ -262,10 +305,35 @@ fn read_body(request: &mut tiny_http::Request) -> Result<Vec<u8>, Answer> {
     Ok(body)
 }
 
-fn handle(state: &IssuerState, mut request: tiny_http::Request) {
+/// Whether a `Host` header value names a loopback host (`127.x.x.x`, `[::1]`, `localhost`, any
+/// port). A DNS-rebinding page sends its own domain name here.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim();
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((inside, port)) if port.is_empty() || port.starts_with(':') => inside,
+            _ => return false,
+        }
+    } else {
+        host.rsplit_once(':').map_or(host, |(name, _)| name)
+    };
+    if name.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+fn handle(state: &IssuerState, access: Access, mut request: tiny_http::Request) {
     let path = request.url().split('?').next().unwrap_or("").to_owned();
     let method = request.method().clone();
-    let answer = route(state, &mut request, &method, &path);
+    let host_ok = access.any_host || header_value(&request, "Host").is_none_or(is_loopback_host);
+    let answer = if !host_ok {
+        Answer::error(421, "invalid_request", "this development issuer answers only loopback Host names")
+    } else if path.starts_with("/dev/") && !access.dev_endpoints {
+        Answer::error(404, "not_found", "the /dev endpoints are off: start the issuer with --dev-endpoints")
+    } else {
+        route(state, &mut request, &method, &path)
+    };
     let mut response = Response::from_string(answer.body).with_status_code(answer.status);
     let content_type = Header::from_bytes("Content-Type", answer.content_type).expect("valid header");
     response.add_header(content_type);

@@ -70,7 +70,7 @@ pub fn handle(
         ));
     }
     let grant = match grant_type {
-        GrantType::ClientCredentials => grants::client_credentials::grant(client, &form)?,
+        GrantType::ClientCredentials => grants::client_credentials::grant(state, client, &form)?,
         GrantType::JwtBearer => grants::jwt_bearer::grant(state, client, &form)?,
         GrantType::TokenExchange => grants::token_exchange::grant(state, client, &form)?,
     };

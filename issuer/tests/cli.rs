@@ -22,7 +22,7 @@ fn prints_one_line_with_the_real_port_and_serves() {
 
     // stdin is closed (null) and it still serves.
     let mut conn = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    conn.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    conn.write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
     let mut answer = String::new();
     conn.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
@@ -61,7 +61,7 @@ fn a_registry_file_with_keys_and_exchange_grants() {
     let path = std::env::temp_dir().join(format!("meshauth-issuer-clients-{}.json", std::process::id()));
     std::fs::write(&path, registry.to_string()).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_meshauth-issuer"))
-        .args(["--port", "0", "--clients"])
+        .args(["--port", "0", "--dev-endpoints", "--clients"])
         .arg(&path)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -60,7 +60,7 @@ fn exchanges_a_user_token_with_basic_auth() {
 #[test]
 fn a_bearer_client_token_authenticates_and_defaults_apply() {
     let issuer = start();
-    let client = client_token(&issuer, "orders", "orders-dev-secret");
+    let client = server_client_token(&issuer, "orders", "orders-dev-secret");
     let bearer = format!("Bearer {client}");
     let user = user_token(&issuer);
     // No audience: the client's only exchange audience; no scope: all exchange scopes.
@@ -93,7 +93,21 @@ fn a_bearer_client_token_authenticates_and_defaults_apply() {
                 .unwrap(),
             "an expired client token",
         ),
-        (issuer.mint(&MintRequest::new(json!({"sub": "ghost", "client_id": "ghost"}))).unwrap(), "an unknown client"),
+        (
+            issuer
+                .mint(&MintRequest::new(json!({"sub": "ghost", "client_id": "ghost", "aud": issuer.issuer()})))
+                .unwrap(),
+            "an unknown client",
+        ),
+        // The client's ordinary token names its downstream services: one of them (inventory)
+        // replaying it here must not act as orders.
+        (client_token(&issuer, "orders", "orders-dev-secret"), "the client's default token (aud inventory, billing)"),
+        (
+            issuer
+                .mint(&MintRequest::new(json!({"sub": "orders", "client_id": "orders", "aud": "inventory"})))
+                .unwrap(),
+            "a client token for a downstream service",
+        ),
     ] {
         let r =
             token_with(&issuer, Some(&format!("Bearer {bad}")), &[("grant_type", JWT_BEARER), ("assertion", &user)]);
@@ -249,4 +263,35 @@ fn assertions_of_the_previous_key_generation_are_accepted_until_retired() {
     issuer.rotate_with(true);
     let r = token(&issuer, ORDERS, &[("grant_type", JWT_BEARER), ("assertion", &before)]);
     assert_eq!(error_of(&r), (400, "invalid_grant".into()), "retired keys");
+}
+
+#[test]
+fn a_token_for_the_server_is_only_for_clients_of_the_exchange_grants() {
+    let issuer = start();
+    let user = user_token(&issuer);
+    // Audience = the issuer or the token endpoint: no scope, aud naming only the server.
+    for aud in [issuer.issuer().to_owned(), issuer.token_url()] {
+        let form = [("grant_type", "client_credentials"), ("audience", aud.as_str())];
+        let r = token(&issuer, Some(("orders", "orders-dev-secret")), &form);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let at = r.json()["access_token"].as_str().unwrap().to_owned();
+        let claims = segments(&at).1;
+        assert_eq!(claims["aud"], json!([aud]));
+        assert!(claims.get("scope").is_none(), "{claims}");
+        let r = token_with(&issuer, Some(&format!("Bearer {at}")), &[("grant_type", JWT_BEARER), ("assertion", &user)]);
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let r = token(
+        &issuer,
+        Some(("orders", "orders-dev-secret")),
+        &[("grant_type", "client_credentials"), ("audience", issuer.issuer()), ("scope", "inventory:read")],
+    );
+    assert_eq!(error_of(&r).1, "invalid_scope", "{}", r.body);
+    // inventory has no exchange grant: it gets no token for the server.
+    let r = token(
+        &issuer,
+        Some(("inventory", "inventory-dev-secret")),
+        &[("grant_type", "client_credentials"), ("audience", issuer.issuer())],
+    );
+    assert_eq!(error_of(&r).1, "invalid_target", "{}", r.body);
 }

@@ -138,7 +138,8 @@ fn rsa_and_ec_client_keys() {
         .to_string(),
     )
     .unwrap();
-    let issuer = Issuer::start(IssuerOptions { clients: registry, ..IssuerOptions::default() }).unwrap();
+    let options = IssuerOptions { clients: registry, dev_endpoints: true, ..IssuerOptions::default() };
+    let issuer = Issuer::start(options).unwrap();
     for key in [rsa.clone(), rsa.with_alg(Algorithm::PS256).unwrap(), ec] {
         let r = with_assertion(&issuer, &client_assertion(&key, "both", issuer.issuer(), json!({})), &[]);
         assert_eq!(r.status, 200, "{}: {}", key.alg(), r.body);

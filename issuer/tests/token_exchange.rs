@@ -165,7 +165,8 @@ fn a_bearer_client_token_and_private_key_jwt_authenticate_the_exchange() {
         .to_string(),
     )
     .unwrap();
-    let issuer = Issuer::start(IssuerOptions { clients: registry, ..IssuerOptions::default() }).unwrap();
+    let options = IssuerOptions { clients: registry, dev_endpoints: true, ..IssuerOptions::default() };
+    let issuer = Issuer::start(options).unwrap();
     let user = mint_http(&issuer, &json!({"claims": {"sub": "bob", "aud": "gateway"}}));
     let form = |assertion: &str, audience: Option<&'static str>| {
         let mut f = vec![
@@ -194,9 +195,10 @@ fn a_bearer_client_token_and_private_key_jwt_authenticate_the_exchange() {
     assert_eq!(claims["scope"], "a:read b:read");
     assert_eq!(claims["act"], json!({"sub": "gateway"}));
 
-    // The client's own token (obtained with private_key_jwt) authenticates as Bearer.
+    // The client's own token for this server (obtained with private_key_jwt) authenticates as Bearer.
     let cc = [
         ("grant_type", "client_credentials"),
+        ("audience", issuer.issuer()),
         ("client_assertion_type", CLIENT_ASSERTION_TYPE),
         ("client_assertion", &client_assertion(&key, "gateway", &issuer.token_url(), json!({}))),
     ]

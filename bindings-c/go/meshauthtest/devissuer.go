@@ -59,14 +59,15 @@ func New(t testing.TB, args ...string) *DevIssuer {
 	return d
 }
 
-// Start starts the development issuer on a free loopback port (extra command-line arguments
-// follow `--port 0`) and returns once it answers its discovery document. Call Stop when done.
+// Start starts the development issuer on a free loopback port with its /dev endpoints (mint,
+// rotate) on — a development tool, never a production server (extra command-line arguments follow
+// `--port 0 --dev-endpoints`) and returns once it answers its discovery document. Call Stop when done.
 func Start(args ...string) (*DevIssuer, error) {
 	bin, err := IssuerBinary()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, append([]string{"--port", "0"}, args...)...)
+	cmd := exec.Command(bin, append([]string{"--port", "0", "--dev-endpoints"}, args...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()

@@ -14,7 +14,8 @@ The binary is ``$MESHAUTH_ISSUER_BIN`` if set, else the one the wheel carries
 ``<repo>/target/debug/meshauth-issuer`` (built with ``cargo build -p meshauth-issuer`` when
 missing). ``python -m meshauth.issuer`` runs it on its own. pytest users get the
 ``meshauth_issuer`` fixture (a session-wide :class:`DevIssuer`) from the plugin
-``meshauth.pytest_plugin``, registered automatically when meshauth is installed.
+``meshauth.pytest_plugin``, registered automatically when meshauth is installed. The issuer runs
+with ``--dev-endpoints`` (mint, rotate): a development tool on loopback, never a production server.
 
 Only the standard library is used (``subprocess``, ``urllib``).
 """
@@ -122,7 +123,7 @@ class DevIssuer:
             return self
         binary = self._binary or issuer_binary()
         process = subprocess.Popen(
-            [str(binary), "--port", "0", *self._args],
+            [str(binary), "--port", "0", "--dev-endpoints", *self._args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,

@@ -50,7 +50,9 @@ func callInventory(w http.ResponseWriter, r *http.Request, authorization string,
 	req.Header.Set("Authorization", authorization)
 	resp, err := httpClient.Do(req)
 	if err != nil {
-		reply(w, 502, map[string]any{"error": "inventory_unreachable", "error_description": err.Error()})
+		// The detail (internal URLs, the server's text) goes to the log, not to the caller.
+		log.Printf("orders: inventory_unreachable: %v", err)
+		reply(w, 502, map[string]any{"error": "inventory_unreachable", "error_description": "inventory could not be reached"})
 		return
 	}
 	defer resp.Body.Close()
@@ -95,7 +97,9 @@ func main() {
 		tok, err := tokens.ClientCredentials(r.Context(),
 			meshauth.TokenRequest{Audience: "inventory", Scope: []string{"inventory:read"}})
 		if err != nil {
-			reply(w, 502, map[string]any{"error": "token_request_failed", "error_description": err.Error()})
+			// The detail (internal URLs, the server's text) goes to the log, not to the caller.
+			log.Printf("orders: token_request_failed: %v", err)
+			reply(w, 502, map[string]any{"error": "token_request_failed", "error_description": "the authorization server refused the request"})
 			return
 		}
 		callInventory(w, r, tok.AuthorizationHeader(), map[string]any{})
@@ -118,7 +122,9 @@ func main() {
 		tok, err := tokens.JWTBearer(r.Context(), p.Token,
 			meshauth.TokenRequest{Audience: "partner-api", Scope: []string{"partner:orders:read"}})
 		if err != nil {
-			reply(w, 502, map[string]any{"error": "token_exchange_failed", "error_description": err.Error()})
+			// The detail (internal URLs, the server's text) goes to the log, not to the caller.
+			log.Printf("orders: token_exchange_failed: %v", err)
+			reply(w, 502, map[string]any{"error": "token_exchange_failed", "error_description": "the authorization server refused the request"})
 			return
 		}
 		// Demo only: a real service would now call the partner with tok.AuthorizationHeader().

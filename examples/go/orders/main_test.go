@@ -87,7 +87,7 @@ func TestOrdersDemo(t *testing.T) {
 	if bin == "" {
 		bin, _ = filepath.Abs("../../../target/debug/meshauth-issuer")
 	}
-	issuer := start(t, regexp.MustCompile(`^meshauth-issuer listening on (http://127\.0\.0\.1:\d+)$`), nil, bin, "--port", "0")
+	issuer := start(t, regexp.MustCompile(`^meshauth-issuer listening on (http://127\.0\.0\.1:\d+)$`), nil, bin, "--port", "0", "--dev-endpoints")
 	mint := func(claims map[string]any) string {
 		b, _ := json.Marshal(map[string]any{"claims": claims})
 		resp, err := http.Post(issuer+"/dev/mint", "application/json", bytes.NewReader(b))

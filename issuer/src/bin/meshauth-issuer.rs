@@ -1,4 +1,8 @@
-//! `meshauth-issuer [--host 127.0.0.1] [--port 0] [--issuer URL] [--clients FILE] [--token-ttl-s 300]`
+//! `meshauth-issuer [--host 127.0.0.1] [--port 0] [--issuer URL] [--clients FILE] [--token-ttl-s 300]
+//! [--dev-endpoints] [--insecure-expose]`
+//!
+//! A development tool, not a production server. Loopback only unless `--insecure-expose`; the
+//! `/dev/mint` and `/dev/rotate` endpoints only with `--dev-endpoints`.
 //!
 //! Prints exactly one line to stdout once it listens — `meshauth-issuer listening on
 //! http://127.0.0.1:PORT` (the real port, also with `--port 0`) — then serves until killed.
@@ -8,8 +12,11 @@ use std::process::ExitCode;
 
 use meshauth_issuer::{ClientRegistry, Issuer, IssuerOptions};
 
-const USAGE: &str =
-    "usage: meshauth-issuer [--host 127.0.0.1] [--port 0] [--issuer URL] [--clients FILE] [--token-ttl-s 300]";
+const USAGE: &str = "usage: meshauth-issuer [--host 127.0.0.1] [--port 0] [--issuer URL] [--clients FILE] \
+[--token-ttl-s 300] [--dev-endpoints] [--insecure-expose]
+  a development OAuth server (not for production): its built-in clients' secrets are public
+  --dev-endpoints    serve POST /dev/mint (signs any claims) and POST /dev/rotate
+  --insecure-expose  allow a non-loopback --host and any Host header";
 
 fn parse_args() -> Result<IssuerOptions, String> {
     let mut options = IssuerOptions::default();
@@ -22,6 +29,20 @@ fn parse_args() -> Result<IssuerOptions, String> {
         if name == "-h" || name == "--help" {
             println!("{USAGE}");
             std::process::exit(0);
+        }
+        match name.as_str() {
+            "--dev-endpoints" | "--insecure-expose" if inline.is_some() => {
+                return Err(format!("{name} takes no value\n{USAGE}"))
+            }
+            "--dev-endpoints" => {
+                options.dev_endpoints = true;
+                continue;
+            }
+            "--insecure-expose" => {
+                options.insecure_expose = true;
+                continue;
+            }
+            _ => {}
         }
         let mut value =
             || inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
@@ -47,9 +68,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let loopback = matches!(options.host.as_str(), "localhost" | "::1") || options.host.starts_with("127.");
-    if !loopback {
-        eprintln!("meshauth-issuer: warning: listening on non-loopback {}; this is a development server", options.host);
+    if options.insecure_expose {
+        eprintln!(
+            "meshauth-issuer: warning: --insecure-expose: any host may reach this development server, whose \
+             clients' secrets are public"
+        );
     }
     let issuer = match Issuer::start(options) {
         Ok(i) => i,

@@ -8,8 +8,9 @@ use base64::Engine;
 use meshauth_issuer::{Issuer, IssuerOptions, RunningIssuer};
 use serde_json::Value;
 
+/// An issuer with the `/dev` endpoints on (tests mint over HTTP).
 pub fn start() -> RunningIssuer {
-    Issuer::start(IssuerOptions::default()).expect("the issuer starts")
+    Issuer::start(IssuerOptions { dev_endpoints: true, ..IssuerOptions::default() }).expect("the issuer starts")
 }
 
 pub fn agent() -> ureq::Agent {
@@ -143,6 +144,14 @@ pub fn mint_http(issuer: &RunningIssuer, request: &Value) -> String {
 /// A client-credentials access token (HTTP Basic).
 pub fn client_token(issuer: &RunningIssuer, id: &str, secret: &str) -> String {
     let r = token(issuer, Some((id, secret)), &[("grant_type", "client_credentials")]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["access_token"].as_str().unwrap().to_owned()
+}
+
+/// A client-credentials token whose audience is the issuer itself: the Bearer client token that
+/// authenticates the client at the exchange grants.
+pub fn server_client_token(issuer: &RunningIssuer, id: &str, secret: &str) -> String {
+    let r = token(issuer, Some((id, secret)), &[("grant_type", "client_credentials"), ("audience", issuer.issuer())]);
     assert_eq!(r.status, 200, "{}", r.body);
     r.json()["access_token"].as_str().unwrap().to_owned()
 }

@@ -34,6 +34,7 @@ from fastapi.responses import JSONResponse, Response
 from .._meshauth import Principal, error_for_code
 from ..errors import MeshAuthError
 from ..validator import Validator
+from . import error_body
 
 __all__ = ["require_principal", "MeshAuthHTTPException", "install_error_handler"]
 
@@ -45,7 +46,7 @@ class MeshAuthHTTPException(HTTPException):
         headers = {"WWW-Authenticate": error.www_authenticate} if error.www_authenticate is not None else None
         super().__init__(
             status_code=error.status if error.status is not None else 500,
-            detail={"error": error.code, "error_description": error.message},
+            detail=error_body(error),
             headers=headers,
         )
         self.error = error

@@ -14,7 +14,7 @@
 
 The Principal is in ``flask.g.principal``. If the WSGI middleware already authenticated the
 request (``environ["meshauth.principal"]``), that Principal is used. Failures answer with the
-catalogue status, ``WWW-Authenticate`` and ``{"error": code, "error_description": message}``.
+catalogue status, ``WWW-Authenticate`` and ``{"error": code, "error_description": <the catalogue's fixed description>}``.
 """
 
 from __future__ import annotations

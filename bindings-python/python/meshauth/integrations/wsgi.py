@@ -8,7 +8,7 @@
 
 On success the Principal is in ``environ["meshauth.principal"]``. On failure the app is not
 called: the answer has the catalogue status, ``WWW-Authenticate`` and the JSON body
-``{"error": code, "error_description": message}``.
+``{"error": code, "error_description": <the catalogue's fixed description>}``.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ use meshauth_issuer::Algorithm;
 use serde_json::{json, Value};
 
 use crate::case::{Case, Expect};
-use crate::context::{claims, claims_with, header, Ctx, ISS, NOW};
+use crate::context::{claims, claims_with, header, Ctx, AUD, ISS, NOW};
 
 pub fn add(ctx: &mut Ctx) {
     token_type(ctx);
@@ -108,6 +108,52 @@ fn audience(ctx: &mut Ctx) {
         "allow_any_audience_other_aud",
         "allow_any_audience true: any aud is accepted",
         ctx.config_with(json!({"audience": null, "allow_any_audience": true})),
+        t,
+    );
+
+    // An explicit audience is never widened by allow_any_audience (cross-service replay).
+    let t = rs256(ctx, &claims_with(json!({"aud": "some-other-service"})));
+    ctx.fail(
+        "allow_any_audience_with_audience_refused",
+        "one object sets both audience and allow_any_audience: true: refused, never silently any audience",
+        ctx.config_with(json!({"allow_any_audience": true})),
+        t.clone(),
+        "invalid_config",
+    );
+    let mut entry_both = crate::cases_algorithms::multi_issuer_config(ctx);
+    entry_both["audience"] = Value::Null;
+    entry_both["issuers"][0]["audience"] = json!(AUD);
+    entry_both["issuers"][0]["allow_any_audience"] = json!(true);
+    ctx.fail(
+        "allow_any_audience_with_audience_in_entry_refused",
+        "an issuers entry sets both audience and allow_any_audience: true: refused",
+        entry_both,
+        t.clone(),
+        "invalid_config",
+    );
+    let mut inherited = crate::cases_algorithms::multi_issuer_config(ctx);
+    inherited["audience"] = Value::Null;
+    inherited["allow_any_audience"] = json!(true);
+    inherited["issuers"][0]["audience"] = json!(AUD);
+    ctx.fail(
+        "allow_any_audience_inherited_cancelled_by_own_audience",
+        "top-level allow_any_audience: true, the issuers entry sets its own audience: the entry's audience is enforced",
+        inherited.clone(),
+        t,
+        "invalid_audience",
+    );
+    let t = rs256(ctx, &claims());
+    ctx.ok(
+        "allow_any_audience_inherited_own_audience_matches",
+        "top-level allow_any_audience: true, the issuers entry's own audience names the service",
+        inherited.clone(),
+        t,
+    );
+    let t = ctx.token(&ctx.rsa_b(), &claims_with(json!({"iss": crate::context::ISS_B, "aud": "some-other-service"})));
+    ctx.ok(
+        "allow_any_audience_inherited_by_entry_without_audience",
+        "top-level allow_any_audience: true still applies to an issuers entry without its own audience",
+        inherited,
         t,
     );
 }

@@ -83,8 +83,10 @@ public final class TokenRequest {
         }
 
         /**
-         * jwt-bearer and token exchange: authenticate with this client's own client-credentials
-         * token ({@code Authorization: Bearer}) instead of its credentials.
+         * jwt-bearer and token exchange: authenticate with a client-credentials token of this client
+         * whose audience is the authorization server ({@code Authorization: Bearer}), requested for
+         * the purpose, never the token sent to other services. Not an OAuth standard: prefer
+         * {@code private_key_jwt}.
          */
         public Builder useClientToken(boolean use) {
             if (use) fields.put("use_client_token", true);

@@ -39,7 +39,7 @@ class IssuerTest {
             Assumptions.assumeTrue(Files.isExecutable(p), "no development issuer at " + p);
             bin = p.toString();
         }
-        issuer = new ProcessBuilder(bin, "--port", "0").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        issuer = new ProcessBuilder(bin, "--port", "0", "--dev-endpoints").redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(issuer.getInputStream(), StandardCharsets.UTF_8));
         String line = CompletableFuture.supplyAsync(() -> {
             try {

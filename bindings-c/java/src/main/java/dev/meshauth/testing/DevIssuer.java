@@ -55,9 +55,9 @@ public final class DevIssuer implements AutoCloseable {
         this.issuer = issuer;
     }
 
-    /** Start the issuer on a free loopback port; extra arguments follow {@code --port 0}. */
+    /** Start the issuer on a free loopback port with its {@code /dev} endpoints (mint, rotate); extra arguments follow {@code --port 0 --dev-endpoints}. A development tool, never a production server. */
     public static DevIssuer start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(issuerBinary().toString(), "--port", "0"));
+        List<String> command = new ArrayList<>(List.of(issuerBinary().toString(), "--port", "0", "--dev-endpoints"));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
