@@ -95,7 +95,7 @@ pub const OPTIONS: &[OptionDoc] = &[
     opt(I, "jwks_auth", "object (token client)", None, "The JWKS endpoint requires a bearer token: this service's client-credentials token is obtained with this token client configuration (`issuer` defaults to the trusted issuer)."),
     opt(I, "hmac_secret", "string (≥ 32 bytes)", None, "Key source: a shared secret for HS256/384/512. HMAC is only ever accepted with this explicit secret, never with keys from a JWKS."),
     opt(I, "audience", "string or array of strings", None, "This service's audience(s); a token is accepted when any of its `aud` members equals one of them. Required unless `allow_any_audience` is `true`."),
-    opt(I, "allow_any_audience", "boolean", Some("false"), "Accept any `aud`. Explicit opt-out of the audience check; only for services that check `aud` themselves."),
+    opt(I, "allow_any_audience", "boolean", Some("false"), "Accept any `aud`: an explicit opt-out of the audience check, for services that check `aud` themselves. Setting it and `audience` in the same object is `invalid_config`; an `issuers[]` entry that sets its own `audience` does not inherit a top-level `true`."),
     opt(I, "algorithms", "array of strings", Some("RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 EdDSA"), "The algorithm allow-list. `none` is never accepted; HS* only with `hmac_secret`; an empty list is `invalid_config`."),
     opt(I, "required_claims", "array of strings", Some("[] (exp is always required)"), "Claims that must be present (`missing_claim`)."),
     opt(I, "token_type", "string", None, "Require this `typ` header (RFC 8725 §3.11), e.g. `at+jwt` for RFC 9068 access tokens. Without it, `typ` may be absent, `JWT` or `at+jwt`."),
