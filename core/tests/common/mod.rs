@@ -35,11 +35,8 @@ impl Signer {
 
     pub fn sign_with_kid(&self, kid: &str, claims: &Value) -> String {
         let header = json!({"alg": "EdDSA", "typ": "JWT", "kid": kid});
-        let input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
-        );
+        let input =
+            format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
         let sig = self.key.sign(input.as_bytes());
         format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig.as_ref()))
     }
@@ -90,7 +87,9 @@ impl TestServer {
                     let m = mode.lock().unwrap().clone();
                     let _ = match m {
                         Mode::Json(v) => req.respond(tiny_http::Response::from_string(v.to_string())),
-                        Mode::Status(code) => req.respond(tiny_http::Response::from_string("{}").with_status_code(code)),
+                        Mode::Status(code) => {
+                            req.respond(tiny_http::Response::from_string("{}").with_status_code(code))
+                        }
                         Mode::Garbage => req.respond(tiny_http::Response::from_string("<html>not json")),
                         Mode::Huge => {
                             let body = format!("{{\"keys\":[],\"pad\":\"{}\"}}", "x".repeat(600 * 1024));
