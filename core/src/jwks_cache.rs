@@ -237,24 +237,36 @@ impl RemoteKeys {
         self.finished.notify_all();
     }
 
-    /// Fetch (discovering the JWKS URL when needed) the key set.
+    /// Fetch (discovering the JWKS URL when needed) the key set. When the fetch from a
+    /// discovered URL fails, the metadata is read again at once and, if it names another URL
+    /// now (the JWKS moved), the set is fetched there.
     fn fetch(&self, deadline: Instant) -> std::result::Result<KeySet, String> {
         let uri = self.jwks.get(&self.http, Some(deadline))?;
         let bearer = match &self.auth {
             Some(client) => Some(client.bearer_for_key_source().map_err(|e| format!("token for {uri}: {e}"))?),
             None => None,
         };
-        let fetched = (|| {
-            let doc = self.http.get_json_until(&uri, bearer.as_deref(), Some(deadline))?;
-            let set = KeySet::from_jwks(&doc).map_err(|e| format!("{uri}: {e}"))?;
-            if set.is_empty() {
-                return Err(format!("{uri}: the JWK Set has no usable signing key"));
+        let first = self.fetch_from(&uri, bearer.as_deref(), deadline);
+        let Err(reason) = first else { return first };
+        self.jwks.failed(&uri);
+        match self.jwks.get(&self.http, Some(deadline)) {
+            Ok(moved) if moved != uri => {
+                let again = self.fetch_from(&moved, bearer.as_deref(), deadline);
+                if again.is_err() {
+                    self.jwks.failed(&moved);
+                }
+                again
             }
-            Ok(set)
-        })();
-        if fetched.is_err() {
-            self.jwks.failed(&uri);
+            _ => Err(reason),
         }
-        fetched
+    }
+
+    fn fetch_from(&self, uri: &str, bearer: Option<&str>, deadline: Instant) -> std::result::Result<KeySet, String> {
+        let doc = self.http.get_json_until(uri, bearer, Some(deadline))?;
+        let set = KeySet::from_jwks(&doc).map_err(|e| format!("{uri}: {e}"))?;
+        if set.is_empty() {
+            return Err(format!("{uri}: the JWK Set has no usable signing key"));
+        }
+        Ok(set)
     }
 }
