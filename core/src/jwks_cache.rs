@@ -134,25 +134,22 @@ impl RemoteKeys {
     /// while another caller refreshes them, when the fetch fails, and when the last attempt is
     /// within the cooldown.
     pub fn keys(&self, network: bool) -> Result<Lookup> {
-        let cached = self.current();
-        if let Some((keys, at)) = &cached {
+        if let Some((keys, at)) = self.current() {
             if at.elapsed() < self.timing.ttl {
-                return Ok(Lookup::Keys(keys.clone()));
+                return Ok(Lookup::Keys(keys));
             }
-            let st = lock(&self.state);
-            if st.in_flight_until.is_some() || self.within_cooldown(&st) {
-                return Ok(Lookup::Keys(keys.clone()));
-            }
-            if !network {
-                return Ok(Lookup::NeedsNetwork);
-            }
-            self.fetch_or_wait(st);
-        } else {
-            if !network {
-                return Ok(Lookup::NeedsNetwork);
-            }
-            self.fetch_or_wait(lock(&self.state));
         }
+        let st = lock(&self.state);
+        // Read again with `state` locked: a fetch may have stored a set meanwhile.
+        if let Some((keys, at)) = self.current() {
+            if at.elapsed() < self.timing.ttl || st.in_flight_until.is_some() || self.within_cooldown(&st) {
+                return Ok(Lookup::Keys(keys));
+            }
+        }
+        if !network {
+            return Ok(Lookup::NeedsNetwork);
+        }
+        self.fetch_or_wait(st);
         match self.current() {
             Some((keys, _)) => Ok(Lookup::Keys(keys)),
             None => Err(self.last_error()),
