@@ -106,6 +106,12 @@ export interface ValidatorOptions extends IssuerOptions {
   httpTimeoutMs?: number
   allow_insecure_http?: boolean
   allowInsecureHttp?: boolean
+  /**
+   * PEM CA certificates (an internal PKI) trusted for `https` key sources, discovery and
+   * `jwks_auth` token endpoints instead of the built-in web PKI roots. Read a file as text.
+   */
+  ca_bundle_pem?: string
+  caBundlePem?: string
 }
 
 /** `Principal.toJSON()`: the typed fields and claims (integers as `number`), never the token. */
@@ -157,6 +163,9 @@ export interface TokenClientSettings {
   httpTimeoutMs?: number
   allow_insecure_http?: boolean
   allowInsecureHttp?: boolean
+  /** PEM CA certificates trusted for `https` token and metadata endpoints instead of the built-in roots. */
+  ca_bundle_pem?: string
+  caBundlePem?: string
 }
 
 /** `new TokenClient(options)`: the client id (`client_id` or `clientId`) and the settings. Unknown fields are `invalid_config`. */

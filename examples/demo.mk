@@ -22,3 +22,8 @@ demo-core: ## The Rust-only walk-through: issuer, client credentials over HTTP, 
 test-demo: demo ## Run the demo as a test: it fails on any unexpected answer
 
 TEST_TARGETS += test-demo
+
+.PHONY: bench-rotation
+bench-rotation: python-develop python-issuer node-build $(DEMO_STAMP) ## Load check (~1 min): inventory + billing under 16 clients across a key rotation; fails on any refused valid token
+	$(PY_ENV) MESHAUTH_ISSUER_BIN=$(ISSUER_BIN) python examples/demo/bench_rotation.py
+BENCH_TARGETS += bench-rotation

@@ -90,7 +90,8 @@ func configText(cfg any) (string, error) {
 // NewTokenClient builds a token client from its configuration: `issuer` (discovery finds the
 // token endpoint) or `token_endpoint`, `client_id`, `client_secret` (client_secret_basic, or
 // `"client_auth": "client_secret_post"`) or `private_key_pem` (private_key_jwt), and optional
-// defaults `scope`, `audience`, `resource`, plus `http_timeout_ms`, `allow_insecure_http`. The
+// defaults `scope`, `audience`, `resource`, plus `http_timeout_ms`, `allow_insecure_http`,
+// `ca_bundle_pem` (PEM CA certificates of an internal PKI, trusted instead of the built-in roots). The
 // configuration is JSON text ([]byte, string, json.RawMessage) or any value encoding/json turns
 // into that object (e.g. map[string]any). No network I/O happens here.
 func NewTokenClient(cfg any) (*TokenClient, error) {

@@ -49,7 +49,7 @@ unsafe fn request(ptr: *const u8, len: usize) -> Result<TokenRequest, Failure> {
 /// Build a token client from its JSON configuration `(config_json, len)`:
 /// `{"issuer", "token_endpoint", "discovery", "client_id", "client_secret", "client_auth",
 /// "private_key_pem", "private_key_alg", "private_key_kid", "scope", "audience", "resource",
-/// "http_timeout_ms", "allow_insecure_http"}` (unknown fields and insecure URLs are
+/// "http_timeout_ms", "allow_insecure_http", "ca_bundle_pem"}` (unknown fields and insecure URLs are
 /// `MESHAUTH_INVALID_CONFIG`). Performs no network I/O: discovery runs on first use.
 ///
 /// Ownership: borrows `config_json` for the call. On `MESHAUTH_OK`, `*out` receives a new token

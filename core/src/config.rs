@@ -119,6 +119,9 @@ pub struct Config {
     pub jwks_refresh_cooldown_s: u64,
     pub http_timeout_ms: u64,
     pub allow_insecure_http: bool,
+    /// PEM CA certificates (an internal PKI) trusted for `https` key sources, discovery and
+    /// `jwks_auth` token endpoints instead of the built-in web PKI roots.
+    pub ca_bundle_pem: Option<String>,
 }
 
 /// The process-wide fields of [`Config`], as they appear in JSON.
@@ -138,9 +141,10 @@ struct Globals {
     http_timeout_ms: u64,
     #[serde(default)]
     allow_insecure_http: bool,
+    ca_bundle_pem: Option<String>,
 }
 
-pub(crate) const GLOBAL_FIELDS: [&str; 8] = [
+pub(crate) const GLOBAL_FIELDS: [&str; 9] = [
     "issuers",
     "leeway_s",
     "max_token_bytes",
@@ -149,6 +153,7 @@ pub(crate) const GLOBAL_FIELDS: [&str; 8] = [
     "jwks_refresh_cooldown_s",
     "http_timeout_ms",
     "allow_insecure_http",
+    "ca_bundle_pem",
 ];
 
 pub(crate) mod defaults {
@@ -202,6 +207,7 @@ impl Config {
             jwks_refresh_cooldown_s: g.jwks_refresh_cooldown_s,
             http_timeout_ms: g.http_timeout_ms,
             allow_insecure_http: g.allow_insecure_http,
+            ca_bundle_pem: g.ca_bundle_pem,
         })
     }
 }

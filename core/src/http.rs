@@ -1,9 +1,13 @@
-//! Outgoing HTTP for key sources (and, later, token endpoints): `ureq` with a total deadline, a
+//! Outgoing HTTP for key sources, discovery and token endpoints: `ureq` with a total deadline, a
 //! body cap, no redirects, and `https` only — except loopback hosts (127.0.0.0/8, ::1, localhost),
 //! or anything when `allow_insecure_http` is set explicitly.
+//!
+//! Server certificates are checked against the built-in web PKI roots, or — with the
+//! `ca_bundle_pem` option, for an internal PKI — against the CA certificates it holds instead
+//! (those CAs only: the built-in roots are then not trusted).
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -34,13 +38,51 @@ pub struct HttpClient {
     agent: ureq::Agent,
     max_body: u64,
     allow_insecure_http: bool,
+    timeout: Duration,
+}
+
+/// The trust anchors of a `ca_bundle_pem`: every `CERTIFICATE` block, each a valid CA
+/// certificate. Anything else in the text (a private key, no certificate at all) is refused.
+pub fn parse_ca_bundle(pem: &str) -> Result<ureq::tls::RootCerts, String> {
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(pem.as_bytes()) {
+        match item.map_err(|_| "ca_bundle_pem: not valid PEM".to_owned())? {
+            ureq::tls::PemItem::Certificate(cert) => certs.push(cert),
+            _ => return Err("ca_bundle_pem must hold CA certificates only (it holds a private key)".into()),
+        }
+    }
+    if certs.is_empty() {
+        return Err("ca_bundle_pem holds no PEM CERTIFICATE block".into());
+    }
+    let mut store = rustls::RootCertStore::empty();
+    for (i, cert) in certs.iter().enumerate() {
+        store
+            .add(rustls::pki_types::CertificateDer::from(cert.der().to_vec()))
+            .map_err(|e| format!("ca_bundle_pem: certificate {} is not usable as a trust anchor: {e}", i + 1))?;
+    }
+    Ok(ureq::tls::RootCerts::new_with_certs(&certs))
 }
 
 impl HttpClient {
-    pub fn new(timeout: Duration, max_body: u64, allow_insecure_http: bool) -> HttpClient {
-        let tls = ureq::tls::TlsConfig::builder()
-            .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
-            .build();
+    /// A client with the given total timeout per request and body cap, trusting the CAs of
+    /// `ca_bundle_pem` (see [`parse_ca_bundle`]) when given, else the built-in web PKI roots.
+    pub fn with_ca_bundle(
+        timeout: Duration,
+        max_body: u64,
+        allow_insecure_http: bool,
+        ca_bundle_pem: Option<&str>,
+    ) -> Result<HttpClient, String> {
+        let roots = ca_bundle_pem.map(parse_ca_bundle).transpose()?;
+        Ok(HttpClient::with_roots(timeout, max_body, allow_insecure_http, roots))
+    }
+
+    fn with_roots(timeout: Duration, max_body: u64, allow_insecure_http: bool, roots: Option<ureq::tls::RootCerts>) -> HttpClient {
+        let mut tls = ureq::tls::TlsConfig::builder()
+            .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
+        if let Some(roots) = roots {
+            tls = tls.root_certs(roots);
+        }
+        let tls = tls.build();
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
             .max_redirects(0)
@@ -49,7 +91,7 @@ impl HttpClient {
             .user_agent(concat!("meshauth/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
-        HttpClient { agent, max_body, allow_insecure_http }
+        HttpClient { agent, max_body, allow_insecure_http, timeout }
     }
 
     pub fn allows_insecure_http(&self) -> bool {
@@ -57,9 +99,19 @@ impl HttpClient {
     }
 
     /// GET `url` and parse its JSON body. Any failure is a readable reason (never a body dump).
-    pub fn get_json(&self, url: &str, bearer: Option<&str>) -> Result<Value, String> {
+    /// It also ends by `deadline` when that is sooner than the client's own timeout.
+    pub fn get_json_until(&self, url: &str, bearer: Option<&str>, deadline: Option<Instant>) -> Result<Value, String> {
         check_url(url, self.allow_insecure_http)?;
         let mut req = self.agent.get(url).header("Accept", "application/json");
+        if let Some(deadline) = deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(format!("GET {url}: no time left before the deadline"));
+            }
+            if left < self.timeout {
+                req = req.config().timeout_global(Some(left)).build();
+            }
+        }
         if let Some(token) = bearer {
             req = req.header("Authorization", format!("Bearer {token}"));
         }

@@ -24,7 +24,7 @@
 //! configuration problems are `invalid_config`. Secrets and tokens never appear in errors.
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -36,7 +36,7 @@ use zeroize::Zeroizing;
 
 use crate::client_assertion::AssertionSigner;
 use crate::config::{defaults, describe_json_error, Discovery, OneOrMany};
-use crate::discovery;
+use crate::discovery::{self, Endpoint, EndpointPolicy};
 use crate::error::{quote, Error, ErrorCode, Result};
 use crate::http::{check_url, HttpClient};
 use crate::token_cache::{Fetched, TokenCache};
@@ -48,6 +48,13 @@ pub const GRANT_TOKEN_EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-e
 pub const TOKEN_TYPE_ACCESS_TOKEN: &str = "urn:ietf:params:oauth:token-type:access_token";
 pub const TOKEN_TYPE_JWT: &str = "urn:ietf:params:oauth:token-type:jwt";
 const CLIENT_ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/// A discovered token endpoint is discovered again after this long.
+const TOKEN_ENDPOINT_MAX_AGE: Duration = Duration::from_secs(3600);
+/// After a failed discovery of the token endpoint, no new attempt for this long (doubling with
+/// each further failure, up to `DISCOVERY_MAX_BACKOFF`); callers get the stored reason.
+const DISCOVERY_BACKOFF: Duration = Duration::from_secs(1);
+const DISCOVERY_MAX_BACKOFF: Duration = Duration::from_secs(60);
 
 /// `expires_in` absent: how long the token is used.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(60);
@@ -89,6 +96,9 @@ pub struct TokenClientConfig {
     pub http_timeout_ms: u64,
     #[serde(default)]
     pub allow_insecure_http: bool,
+    /// PEM CA certificates trusted for `https` token and metadata endpoints instead of the
+    /// built-in web PKI roots (an internal PKI).
+    pub ca_bundle_pem: Option<String>,
 }
 
 impl fmt::Debug for TokenClientConfig {
@@ -196,9 +206,9 @@ struct Inner {
     auth: Auth,
     defaults: TokenRequest,
     http: HttpClient,
-    /// Explicit, or found by discovery on first use.
-    token_endpoint: Mutex<Option<String>>,
-    discovery_urls: Vec<String>,
+    /// Explicit, or found by discovery on first use (single flight, back-off after a failure,
+    /// discovered again hourly and after a request to it failed: see `discovery::Endpoint`).
+    token_endpoint: Endpoint,
     own_tokens: TokenCache,
     exchanged: TokenCache,
 }
@@ -297,13 +307,27 @@ impl TokenClient {
                 issuer: cfg.issuer.clone(),
                 auth,
                 defaults,
-                http: HttpClient::new(
+                http: HttpClient::with_ca_bundle(
                     Duration::from_millis(cfg.http_timeout_ms),
                     defaults::JWKS_MAX_BYTES,
                     cfg.allow_insecure_http,
-                ),
-                token_endpoint: Mutex::new(cfg.token_endpoint.clone()),
-                discovery_urls,
+                    cfg.ca_bundle_pem.as_deref(),
+                )
+                .map_err(config_err)?,
+                token_endpoint: match &cfg.token_endpoint {
+                    Some(url) => Endpoint::fixed(url.clone()),
+                    None => Endpoint::discovered(
+                        discovery_urls,
+                        cfg.issuer.clone().unwrap_or_default(),
+                        "token_endpoint",
+                        EndpointPolicy {
+                            max_age: TOKEN_ENDPOINT_MAX_AGE,
+                            backoff: DISCOVERY_BACKOFF,
+                            max_backoff: DISCOVERY_MAX_BACKOFF,
+                            deadline: Duration::from_millis(cfg.http_timeout_ms),
+                        },
+                    ),
+                },
                 own_tokens: TokenCache::default(),
                 exchanged: TokenCache::default(),
             }),
@@ -479,15 +503,7 @@ impl TokenClient {
     }
 
     fn token_endpoint(&self) -> Result<String> {
-        let mut slot = self.inner.token_endpoint.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(url) = &*slot {
-            return Ok(url.clone());
-        }
-        let issuer = self.inner.issuer.as_deref().unwrap_or_default();
-        let found = discovery::discover_endpoint(&self.inner.http, &self.inner.discovery_urls, issuer, "token_endpoint")
-            .map_err(endpoint_err)?;
-        *slot = Some(found.clone());
-        Ok(found)
+        self.inner.token_endpoint.get(&self.inner.http, None).map_err(endpoint_err)
     }
 
     /// POST the form (with client authentication, or `bearer`) and read the token response.
@@ -516,7 +532,14 @@ impl TokenClient {
         for (_, value) in &mut form {
             zeroize::Zeroize::zeroize(value);
         }
-        let (status, body) = sent.map_err(endpoint_err)?;
+        let (status, body) = sent.map_err(|e| {
+            inner.token_endpoint.failed(&endpoint);
+            endpoint_err(e)
+        })?;
+        if status == 404 || status >= 500 {
+            // Maybe the endpoint moved: discover it again at the next request.
+            inner.token_endpoint.failed(&endpoint);
+        }
         let doc: Option<Value> = serde_json::from_slice(&body).ok();
         if status != 200 {
             let oauth_error = doc.as_ref().and_then(|d| d.get("error")).and_then(Value::as_str);

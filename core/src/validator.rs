@@ -6,9 +6,18 @@
 //! 3. the trusted issuer: with one issuer it is that one (a wrong `iss` is reported after the
 //!    signature check); with several, the token's `iss` picks one before any network I/O;
 //! 4. `alg` in that issuer's allow-list (`algorithm_not_allowed`);
-//! 5. key selection by `kid` — an unknown kid refetches a remote key set at most once per
-//!    cooldown (`key_not_found`); a key of another family, or whose JWK `alg` differs, is
-//!    `algorithm_not_allowed`; without a `kid` every compatible key is tried;
+//! 5. key selection by `kid`:
+//!    - a kid the set lacks first gets the set refetched (a remote set, at most once per
+//!      cooldown, joining a fetch already in flight), and only then falls back to the keys
+//!      that have no kid (a PEM key, a kid-less JWK) of the token's family (else
+//!      `key_not_found`): a kid-less key never stops a rotated key from being found;
+//!    - a key of another family, or whose JWK `alg` differs, is `algorithm_not_allowed`;
+//!    - a token without a `kid` (or with an unknown one, on the kid-less keys) is tried against
+//!      the keys compatible with its `alg`, but only when there are at most
+//!      [`MAX_KEYS_WITHOUT_KID`] of them: with more, it is `key_not_found` without any
+//!      verification, so a forged kid-less token never costs more than a few verifications
+//!      (a key set of 100 RSA keys would otherwise be 100). Issuers with several keys per
+//!      algorithm name the key with `kid`, as RFC 7517 §4.5 intends;
 //! 6. the signature (`invalid_signature`), always before any claim is judged;
 //! 7. claims and the Principal (`claims.rs`).
 
@@ -22,7 +31,7 @@ use crate::error::{quote, Error, ErrorCode, Result};
 use crate::extract::{extract_token, Request};
 use crate::http::{check_url, HttpClient};
 use crate::json::Lite;
-use crate::jwks_cache::{Locator, Lookup, RemoteKeys};
+use crate::jwks_cache::{Locator, Lookup, RemoteKeys, Timing};
 use crate::jws::{self, Jws};
 use crate::keys::KeySet;
 use crate::policy::Policy;
@@ -69,16 +78,28 @@ fn config_err(msg: impl Into<String>) -> Error {
     Error::new(ErrorCode::InvalidConfig, msg)
 }
 
+/// The most keys a token that does not name one (no `kid`, or a `kid` the set lacks) is tried
+/// against; with more compatible keys it is `key_not_found` (see the module docs, step 5).
+pub const MAX_KEYS_WITHOUT_KID: usize = 3;
+
 /// The outcome of trying the candidate keys.
 enum Verdict {
     Verified,
     UnknownKid,
     AlgorithmMismatch,
     NoKey,
+    /// The token names no key and this many keys could verify it: none is tried.
+    TooManyKeys(usize),
     BadSignature,
 }
 
 fn verify(keys: &KeySet, jws: &Jws<'_>) -> Verdict {
+    if !jws.kid.as_deref().is_some_and(|kid| keys.has_kid(kid)) {
+        let n = keys.candidates(jws.kid.as_deref()).filter(|k| k.accepts(jws.alg)).count();
+        if n > MAX_KEYS_WITHOUT_KID {
+            return Verdict::TooManyKeys(n);
+        }
+    }
     let mut compatible = false;
     for key in keys.candidates(jws.kid.as_deref()) {
         if !key.accepts(jws.alg) {
@@ -108,6 +129,13 @@ fn verdict_error(v: Verdict, jws: &Jws<'_>) -> Result<()> {
             format!("no usable key with kid {}", quote(jws.kid.as_deref().unwrap_or(""))),
         )),
         Verdict::NoKey => Err(Error::new(ErrorCode::KeyNotFound, format!("no usable key for {}", jws.alg))),
+        Verdict::TooManyKeys(n) => Err(Error::new(
+            ErrorCode::KeyNotFound,
+            format!(
+                "the token names no key of the set and {n} keys could verify {} (at most {MAX_KEYS_WITHOUT_KID} are tried): the issuer must set kid",
+                jws.alg
+            ),
+        )),
         Verdict::AlgorithmMismatch => Err(Error::new(
             ErrorCode::AlgorithmNotAllowed,
             format!("the key named by the token is not a {} key", jws.alg),
@@ -142,6 +170,9 @@ fn build_key_source(c: &IssuerConfig, issuer: &str, config: &Config, http: &Arc<
                 client.issuer = Some(issuer.to_owned());
             }
             client.allow_insecure_http |= config.allow_insecure_http;
+            if client.ca_bundle_pem.is_none() {
+                client.ca_bundle_pem = config.ca_bundle_pem.clone();
+            }
             Some(TokenClient::new(client)?)
         }
     };
@@ -150,8 +181,11 @@ fn build_key_source(c: &IssuerConfig, issuer: &str, config: &Config, http: &Arc<
             locator,
             http.clone(),
             auth.clone(),
-            Duration::from_secs(config.jwks_cache_ttl_s),
-            Duration::from_secs(config.jwks_refresh_cooldown_s),
+            Timing {
+                ttl: Duration::from_secs(config.jwks_cache_ttl_s),
+                cooldown: Duration::from_secs(config.jwks_refresh_cooldown_s),
+                fetch_deadline: Duration::from_millis(config.http_timeout_ms),
+            },
         )))
     };
     let checked = |url: &str| check_url(url, config.allow_insecure_http).map_err(config_err);
@@ -205,11 +239,15 @@ impl Validator {
         if config.cookie_name.as_deref() == Some("") {
             return Err(config_err("cookie_name must not be empty"));
         }
-        let http = Arc::new(HttpClient::new(
-            Duration::from_millis(config.http_timeout_ms),
-            defaults::JWKS_MAX_BYTES,
-            config.allow_insecure_http,
-        ));
+        let http = Arc::new(
+            HttpClient::with_ca_bundle(
+                Duration::from_millis(config.http_timeout_ms),
+                defaults::JWKS_MAX_BYTES,
+                config.allow_insecure_http,
+                config.ca_bundle_pem.as_deref(),
+            )
+            .map_err(config_err)?,
+        );
         let top = &config.default_issuer;
         let entries: Vec<&IssuerConfig> = match &config.issuers {
             Some(list) => {
@@ -304,14 +342,48 @@ impl Validator {
         self.validate_cached(token, now)
     }
 
-    /// Fetch every remote key set now (warm-up); a no-op for inline keys.
+    /// Fetch every remote key set now (warm-up), the issuers' sets concurrently; a no-op for
+    /// inline keys. Every set is refreshed even when some fail; the failures are then reported
+    /// together, one `key_source_unavailable` naming each failing issuer. An issuer whose fetch
+    /// failed but that still holds keys from an earlier fetch is not a failure.
     pub fn refresh(&self) -> Result<()> {
-        for t in &self.inner.issuers {
-            if let KeySource::Remote(r) = &t.keys {
-                r.force_refresh()?;
-            }
+        let remotes: Vec<(&str, &RemoteKeys)> = self
+            .inner
+            .issuers
+            .iter()
+            .filter_map(|t| match &t.keys {
+                KeySource::Remote(r) => Some((t.policy.issuer.as_str(), r)),
+                KeySource::Static(_) => None,
+            })
+            .collect();
+        let outcomes: Vec<(&str, Result<()>)> = match remotes.as_slice() {
+            [] => Vec::new(),
+            [(issuer, r)] => vec![(issuer, r.force_refresh())],
+            _ => std::thread::scope(|s| {
+                let handles: Vec<_> =
+                    remotes.iter().map(|(issuer, r)| (*issuer, s.spawn(move || r.force_refresh()))).collect();
+                handles
+                    .into_iter()
+                    .map(|(issuer, h)| {
+                        let outcome = h.join().unwrap_or_else(|_| {
+                            Err(Error::new(ErrorCode::KeySourceUnavailable, "internal error while fetching keys"))
+                        });
+                        (issuer, outcome)
+                    })
+                    .collect()
+            }),
+        };
+        let failures: Vec<String> = outcomes
+            .into_iter()
+            .filter_map(|(issuer, r)| r.err().map(|e| format!("issuer {}: {}", quote(issuer), e.message())))
+            .collect();
+        match failures.len() {
+            0 => Ok(()),
+            n => Err(Error::new(
+                ErrorCode::KeySourceUnavailable,
+                format!("{n} of {} issuers have no keys: {}", self.inner.issuers.len(), failures.join("; ")),
+            )),
         }
-        Ok(())
     }
 
     /// The trusted issuer identifiers, in configuration order.
@@ -345,19 +417,19 @@ impl Validator {
         match &trusted.keys {
             KeySource::Static(keys) => verdict_error(verify(keys, &jws), &jws)?,
             KeySource::Remote(remote) => {
-                let keys = match remote.keys(network)? {
+                let mut keys = match remote.keys(network)? {
                     Lookup::Keys(k) => k,
                     Lookup::NeedsNetwork => return Err(Stop::NeedsNetwork),
                 };
-                let mut verdict = verify(&keys, &jws);
-                if matches!(verdict, Verdict::UnknownKid) {
-                    match remote.refetch_for_unknown_kid(network)? {
-                        Some(Lookup::Keys(fresh)) => verdict = verify(&fresh, &jws),
+                // An unknown kid: the refetch is decided before any fallback to kid-less keys.
+                if jws.kid.as_deref().is_some_and(|kid| !keys.has_kid(kid)) {
+                    match remote.refetch_for_unknown_kid(&keys, network)? {
+                        Some(Lookup::Keys(fresh)) => keys = fresh,
                         Some(Lookup::NeedsNetwork) => return Err(Stop::NeedsNetwork),
                         None => {}
                     }
                 }
-                verdict_error(verdict, &jws)?;
+                verdict_error(verify(&keys, &jws), &jws)?;
             }
         }
         Ok(claims::check(&trusted.policy, jws, token, now, inner.leeway_s)?)

@@ -42,3 +42,42 @@ fn kid_less_keys_answer_any_kid_of_their_family_only() {
     let t = sign_json(&ec, &json!({"alg": "ES256", "kid": "ec-1"}), &claims()).unwrap();
     assert_eq!(code(&v, &t), "ok");
 }
+
+#[test]
+fn a_token_without_kid_is_tried_against_a_few_keys_only() {
+    let key = SigningKey::generate(Algorithm::RS256, "").unwrap();
+    let others: Vec<SigningKey> =
+        (0..3).map(|i| SigningKey::generate(Algorithm::RS256, &format!("other-{i}")).unwrap()).collect();
+    let set = |n_others: usize| {
+        let mut keys: Vec<serde_json::Value> = others[..n_others].iter().map(|k| k.public_jwk()).collect();
+        keys.push(key.with_kid("mine").public_jwk());
+        Validator::new(
+            Config::from_value(json!({"issuer": "https://issuer.test", "audience": "orders", "jwks": {"keys": keys}}))
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    let token = sign_json(&key, &json!({"alg": "RS256", "kid": null}), &claims()).unwrap();
+    // Up to three compatible keys: each is tried, the right one verifies.
+    assert_eq!(code(&set(2), &token), "ok");
+    // Four: the token must name its key; none is tried, whichever would verify.
+    let err = set(3).validate_at(&token, NOW).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::KeyNotFound);
+    assert!(err.message().contains("kid"), "{}", err.message());
+    // Naming it works whatever the size of the set.
+    let named = sign_json(&key, &json!({"alg": "RS256", "kid": "mine"}), &claims()).unwrap();
+    assert_eq!(code(&set(3), &named), "ok");
+    // Keys of other families do not count: three RSA keys and EC/OKP ones still try the three.
+    let mut keys: Vec<serde_json::Value> = others[..2].iter().map(|k| k.public_jwk()).collect();
+    keys.push(key.with_kid("mine").public_jwk());
+    for alg in [Algorithm::ES256, Algorithm::EdDSA] {
+        keys.push(SigningKey::generate(alg, &format!("{alg:?}")).unwrap().public_jwk());
+    }
+    let v = Validator::new(
+        Config::from_value(json!({"issuer": "https://issuer.test", "audience": "orders", "jwks": {"keys": keys}}))
+            .unwrap(),
+    )
+    .unwrap();
+    let r = v.validate_at(&token, NOW);
+    assert!(r.is_ok(), "{:?}", r.err());
+}

@@ -261,3 +261,50 @@ fn bytes_that_are_not_utf8_are_malformed_after_the_size_cap() {
     assert_eq!(v.validate_bytes_at(&[0xff; 200], NOW).unwrap_err().code(), ErrorCode::TokenTooLarge);
     assert_eq!(v.validate_bytes_cached(b"\xff", NOW).unwrap_err().code(), ErrorCode::MalformedToken);
 }
+
+#[test]
+fn a_kid_less_key_does_not_stop_the_unknown_kid_refetch() {
+    let kidless = Signer::new("");
+    let old = Signer::new("old");
+    let new = Signer::new("new");
+    let mut anonymous = kidless.jwk();
+    anonymous.as_object_mut().unwrap().remove("kid");
+    let set = |signers: &[&Signer]| {
+        let mut doc = jwks(signers);
+        doc["keys"].as_array_mut().unwrap().push(anonymous.clone());
+        doc
+    };
+    let server = TestServer::start(Mode::Json(set(&[&old])));
+    let v = validator(&server, json!({"jwks_refresh_cooldown_s": 0}));
+    assert_eq!(code(v.validate_at(&old.sign(&claims(ISS, "orders")), NOW)), "ok");
+    server.set(Mode::Json(set(&[&old, &new])));
+    // The rotated kid is refetched before the kid-less key is tried in its place.
+    assert_eq!(code(v.validate_at(&new.sign(&claims(ISS, "orders")), NOW)), "ok");
+    assert_eq!(server.hits(), 2);
+    // A kid the fresh set does not have either still falls back to the kid-less key.
+    let t = kidless.sign_with_kid("unlisted", &claims(ISS, "orders"));
+    assert_eq!(code(v.validate_at(&t, NOW)), "ok");
+}
+
+#[test]
+fn refresh_warms_every_issuer_and_reports_the_failures_together() {
+    let a = Signer::new("ka");
+    let b = Signer::new("kb");
+    let good = TestServer::start(Mode::Json(jwks(&[&b])));
+    let down_a = TestServer::start(Mode::Status(500));
+    let down_c = TestServer::start(Mode::Garbage);
+    let cfg = json!({"audience": "orders", "http_timeout_ms": 1000, "issuers": [
+        {"issuer": "https://a.test", "jwks_url": format!("{}/jwks", down_a.url)},
+        {"issuer": "https://b.test", "jwks_url": format!("{}/jwks", good.url)},
+        {"issuer": "https://c.test", "jwks_url": format!("{}/jwks", down_c.url)},
+    ]});
+    let v = Validator::new(Config::from_value(cfg).unwrap()).unwrap();
+    let err = v.refresh().unwrap_err();
+    assert_eq!(err.code(), ErrorCode::KeySourceUnavailable);
+    assert!(err.message().contains("https://a.test") && err.message().contains("https://c.test"), "{}", err.message());
+    assert!(!err.message().contains("https://b.test"), "{}", err.message());
+    assert_eq!((down_a.hits(), good.hits(), down_c.hits()), (1, 1, 1));
+    // The issuer after the first failing one was warmed: answered without the network.
+    assert!(v.validate_cached(&b.sign(&claims("https://b.test", "orders")), NOW).unwrap().is_some());
+    assert!(v.validate_cached(&a.sign(&claims("https://a.test", "orders")), NOW).unwrap().is_none());
+}

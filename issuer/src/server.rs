@@ -22,7 +22,7 @@
 
 use std::io::Read;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
 
@@ -135,6 +135,7 @@ impl Issuer {
             keyring: RwLock::new(keyring),
             token_ttl_s: options.token_ttl_s,
             used_assertions: ReplayCache::new(),
+            jwks_requests: AtomicU64::new(0),
         });
         let access = Access { dev_endpoints: options.dev_endpoints, any_host: options.insecure_expose };
         let server = Arc::new(server);
@@ -179,6 +180,11 @@ impl RunningIssuer {
     /// `{url}/token`.
     pub fn token_url(&self) -> String {
         self.state.token_endpoint()
+    }
+
+    /// How many `GET /jwks` requests it answered so far.
+    pub fn jwks_requests(&self) -> u64 {
+        self.state.jwks_requests.load(Ordering::SeqCst)
     }
 
     /// The current JWK Set.
@@ -364,6 +370,7 @@ fn route(state: &IssuerState, request: &mut tiny_http::Request, method: &Method,
     match path {
         "/health" => Answer { status: 200, content_type: "text/plain", headers: Vec::new(), body: "ok".into() },
         "/jwks" => {
+            state.jwks_requests.fetch_add(1, Ordering::SeqCst);
             let mut a = Answer::json(200, &state.keyring().jwks());
             a.content_type = "application/jwk-set+json";
             // Keys rotate on demand here (`/dev/rotate`): never let an HTTP cache hold them.

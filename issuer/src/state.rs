@@ -1,5 +1,6 @@
 //! State shared by every request handler of one running issuer.
 
+use std::sync::atomic::AtomicU64;
 use std::sync::RwLock;
 
 use crate::clients::ClientRegistry;
@@ -17,6 +18,8 @@ pub struct IssuerState {
     pub token_ttl_s: u64,
     /// `jti`s of the `private_key_jwt` assertions already used.
     pub used_assertions: ReplayCache,
+    /// How many times `GET /jwks` was answered (tests count key-set fetches with it).
+    pub jwks_requests: AtomicU64,
 }
 
 impl IssuerState {

@@ -2,6 +2,8 @@
 //! DESIGN.md §3 lists.
 #![allow(dead_code)]
 
+pub mod tls;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -35,11 +37,8 @@ impl Signer {
 
     pub fn sign_with_kid(&self, kid: &str, claims: &Value) -> String {
         let header = json!({"alg": "EdDSA", "typ": "JWT", "kid": kid});
-        let input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
-        );
+        let input =
+            format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
         let sig = self.key.sign(input.as_bytes());
         format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig.as_ref()))
     }
@@ -59,6 +58,8 @@ pub enum Mode {
     Redirect(String),
     /// Sleep, then answer with the JSON.
     Slow(Duration, Value),
+    /// Sleep, then answer with this status (a failing, slow server).
+    SlowStatus(Duration, u16),
 }
 
 pub struct TestServer {
@@ -90,7 +91,9 @@ impl TestServer {
                     let m = mode.lock().unwrap().clone();
                     let _ = match m {
                         Mode::Json(v) => req.respond(tiny_http::Response::from_string(v.to_string())),
-                        Mode::Status(code) => req.respond(tiny_http::Response::from_string("{}").with_status_code(code)),
+                        Mode::Status(code) => {
+                            req.respond(tiny_http::Response::from_string("{}").with_status_code(code))
+                        }
                         Mode::Garbage => req.respond(tiny_http::Response::from_string("<html>not json")),
                         Mode::Huge => {
                             let body = format!("{{\"keys\":[],\"pad\":\"{}\"}}", "x".repeat(600 * 1024));
@@ -105,6 +108,10 @@ impl TestServer {
                             thread::sleep(d);
                             req.respond(tiny_http::Response::from_string(v.to_string()))
                         }
+                        Mode::SlowStatus(d, code) => {
+                            thread::sleep(d);
+                            req.respond(tiny_http::Response::from_string("{}").with_status_code(code))
+                        }
                     };
                 }
             });
@@ -116,8 +123,16 @@ impl TestServer {
         *self.mode.lock().unwrap() = mode;
     }
 
+    /// Answer `doc` at `path` from now on (replacing an earlier route of that path).
     pub fn route(&self, path: &str, doc: Value) {
-        self.routes.lock().unwrap().push((path.to_owned(), doc));
+        let mut routes = self.routes.lock().unwrap();
+        routes.retain(|(p, _)| p != path);
+        routes.push((path.to_owned(), doc));
+    }
+
+    /// Stop answering `path` with a route (it is answered by the mode again).
+    pub fn unroute(&self, path: &str) {
+        self.routes.lock().unwrap().retain(|(p, _)| p != path);
     }
 
     pub fn hits(&self) -> usize {

@@ -62,7 +62,55 @@ fn positive_controls(ctx: &mut Ctx) {
     );
 
     let token = ctx.sign(&ctx.rsa(Algorithm::RS256), &header("RS256", None), &claims());
-    ctx.ok("no_kid_tries_compatible_keys", "no kid: every key compatible with RS256 is tried", ctx.config(), token);
+    ctx.ok(
+        "no_kid_tries_compatible_keys",
+        "no kid: the keys compatible with RS256 (two, at most three are tried) are tried",
+        ctx.config(),
+        token,
+    );
+    // The same RSA key published under n kids: n keys compatible with RS256.
+    let published = |ctx: &Ctx, n: usize, with_kid: bool| {
+        let keys: Vec<Value> = (1..=n)
+            .map(|i| {
+                let mut jwk = ctx.rsa(Algorithm::RS256).with_kid(&format!("copy-{i}")).public_jwk();
+                if !with_kid {
+                    jwk.as_object_mut().expect("jwk").remove("kid");
+                }
+                jwk
+            })
+            .collect();
+        json!({"issuer": ISS, "audience": AUD, "jwks": {"keys": keys}})
+    };
+    let (three, four) = (published(ctx, 3, true), published(ctx, 4, true));
+    let (three_kid_less, four_kid_less) = (published(ctx, 3, false), published(ctx, 4, false));
+    let token = ctx.sign(&ctx.rsa(Algorithm::RS256), &header("RS256", None), &claims());
+    ctx.ok(
+        "no_kid_three_compatible_keys",
+        "no kid and three keys compatible with RS256: each may be tried",
+        three,
+        token.clone(),
+    );
+    ctx.fail(
+        "no_kid_four_compatible_keys",
+        "no kid and four keys compatible with RS256 (more than three): key_not_found, none is tried",
+        four,
+        token,
+        "key_not_found",
+    );
+    let token = ctx.sign(&ctx.rsa(Algorithm::RS256), &header("RS256", Some("unlisted")), &claims());
+    ctx.ok(
+        "unknown_kid_three_kid_less_keys",
+        "a kid the set lacks, three kid-less keys compatible with RS256: each may be tried",
+        three_kid_less,
+        token.clone(),
+    );
+    ctx.fail(
+        "unknown_kid_four_kid_less_keys",
+        "a kid the set lacks, four kid-less keys compatible with RS256: key_not_found, none is tried",
+        four_kid_less,
+        token,
+        "key_not_found",
+    );
     let key = ctx.keys.rsa.with_alg(Algorithm::PS256).expect("RSA").with_kid("rsa-any-alg");
     let token = ctx.token(&key, &claims());
     ctx.ok(
