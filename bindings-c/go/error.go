@@ -11,7 +11,7 @@ import (
 	"sync"
 )
 
-// Code is a stable snake_case error code from meshauth's catalogue (DESIGN.md §4).
+// Code is a stable snake_case error code from meshauth's catalogue (docs/errors.md).
 type Code string
 
 // The catalogue, in number order (Number 1..20). Codes are public API and never change.

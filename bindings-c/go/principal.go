@@ -11,7 +11,7 @@ import (
 	"slices"
 )
 
-// Principal is the authenticated caller (DESIGN.md §1 step 6).
+// Principal is the authenticated caller (docs/README.md, "The Principal").
 type Principal struct {
 	// Subject is `sub`; "" when the token has none.
 	Subject string

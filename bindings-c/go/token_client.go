@@ -13,7 +13,7 @@ import (
 )
 
 // TokenClient obtains tokens for outgoing calls from one authorization server, as one OAuth client
-// (DESIGN.md §1, "Outgoing calls"): this service's own token (client credentials, cached and
+// (docs/README.md, "Outgoing calls"): this service's own token (client credentials, cached and
 // refreshed before expiry by the core), and user tokens exchanged for a third party (jwt-bearer,
 // token exchange). It is safe for concurrent use; create one per service and share it. Close
 // releases it (idempotent); a finalizer is only a backstop.

@@ -20,7 +20,7 @@ type Validator struct {
 	ptr *C.meshauth_validator
 }
 
-// NewValidator builds a validator from the configuration (DESIGN.md §3): JSON text as []byte,
+// NewValidator builds a validator from the configuration (docs/configuration.md): JSON text as []byte,
 // string or json.RawMessage, or any value encoding/json turns into the configuration object
 // (e.g. map[string]any). Invalid configuration is an *Error with Code InvalidConfig.
 func NewValidator(cfg any) (*Validator, error) {

@@ -21,7 +21,7 @@
  *   free each exactly once, after all readers are done.
  * - Network calls (key fetches, token requests) block the calling thread, bounded by
  *   `http_timeout_ms`; the `_cached` variants never touch the network.
- * - Result codes 1..20 are the error catalogue's stable numbers (DESIGN.md section 4).
+ * - Result codes 1..20 are the error catalogue's stable numbers (docs/errors.md).
  */
 
 #ifndef MESHAUTH_H
@@ -181,13 +181,13 @@ typedef struct meshauth_access_token meshauth_access_token;
 typedef struct meshauth_error meshauth_error;
 
 /**
- * The authenticated caller (DESIGN.md §1 step 6). Opaque; immutable; owned by the caller, who
+ * The authenticated caller (docs/README.md, "The Principal"). Opaque; immutable; owned by the caller, who
  * releases it with `meshauth_principal_free`.
  */
 typedef struct meshauth_principal meshauth_principal;
 
 /**
- * A client of one authorization server, as one OAuth client (DESIGN.md §1, "Outgoing calls").
+ * A client of one authorization server, as one OAuth client (docs/README.md, "Outgoing calls").
  * Opaque. Thread-safe (`Send + Sync`): create one per service and share it between threads; calls
  * may run concurrently (one fetch per cached token is in flight at a time, concurrent callers
  * share it). Release it with `meshauth_token_client_free` once no call is in flight.
@@ -696,7 +696,7 @@ char *meshauth_access_token_json(const meshauth_access_token *t);
 void meshauth_access_token_free(meshauth_access_token *t);
 
 /**
- * Build a validator from the JSON configuration `(config_json, len)` (DESIGN.md §3; unknown
+ * Build a validator from the JSON configuration `(config_json, len)` (docs/configuration.md; unknown
  * fields and insecure settings are `MESHAUTH_INVALID_CONFIG`). Performs no network I/O.
  *
  * Ownership: borrows `config_json` for the call. On `MESHAUTH_OK`, `*out` receives a new

@@ -3,7 +3,7 @@
 //! A thin wrapper: every decision about tokens, requests, configuration and errors is the core's
 //! (`meshauth` crate). This crate converts `(pointer, length)` inputs into Rust values, calls the
 //! core, and hands results back as opaque objects. Conventions (rustls-ffi's, see
-//! `shared/CONVENTIONS.md`):
+//! rustls-ffi's conventions):
 //!
 //! - Every symbol is `meshauth_`-prefixed; structs are opaque; objects come from a `_new` (or a
 //!   function that hands one out) and go with their `_free`; `_free(NULL)` is a no-op.

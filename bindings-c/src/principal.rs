@@ -7,7 +7,7 @@ use crate::error::{meshauth_error, meshauth_result};
 use crate::input::{bad_json, give, json_strings, object, out_param, text};
 use crate::panic::{boundary, guard};
 
-/// The authenticated caller (DESIGN.md §1 step 6). Opaque; immutable; owned by the caller, who
+/// The authenticated caller (docs/README.md, "The Principal"). Opaque; immutable; owned by the caller, who
 /// releases it with `meshauth_principal_free`.
 pub struct meshauth_principal {
     pub(crate) inner: meshauth::Principal,

@@ -12,7 +12,7 @@ use crate::error::{meshauth_error, meshauth_result, Failure};
 use crate::input::{give, give_optional, object, out_param, text};
 use crate::panic::{boundary, guard};
 
-/// A client of one authorization server, as one OAuth client (DESIGN.md §1, "Outgoing calls").
+/// A client of one authorization server, as one OAuth client (docs/README.md, "Outgoing calls").
 /// Opaque. Thread-safe (`Send + Sync`): create one per service and share it between threads; calls
 /// may run concurrently (one fetch per cached token is in flight at a time, concurrent callers
 /// share it). Release it with `meshauth_token_client_free` once no call is in flight.

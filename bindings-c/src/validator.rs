@@ -24,7 +24,7 @@ pub(crate) fn clock(now: i64) -> i64 {
     }
 }
 
-/// Build a validator from the JSON configuration `(config_json, len)` (DESIGN.md §3; unknown
+/// Build a validator from the JSON configuration `(config_json, len)` (docs/configuration.md; unknown
 /// fields and insecure settings are `MESHAUTH_INVALID_CONFIG`). Performs no network I/O.
 ///
 /// Ownership: borrows `config_json` for the call. On `MESHAUTH_OK`, `*out` receives a new

@@ -1,4 +1,4 @@
-/* Runs every case of testdata/corpus.json through the C API (DESIGN.md section 5). */
+/* Runs every case of testdata/corpus.json through the C API (testdata/README.md). */
 #define _POSIX_C_SOURCE 200809L
 #include <strings.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-"""meshauth vs the Python JWT libraries users would otherwise pick (DESIGN §7).
+"""meshauth vs the Python JWT libraries users would otherwise pick (docs/performance.md).
 
 Same tokens (RS256, PS256, ES256, EdDSA; 10 claims), same run, one process:
 
@@ -288,7 +288,7 @@ def main() -> None:
     if hs.get("meshauth validate") is not None:
         print(
             f"meshauth HS256 validate, everything included: {hs['meshauth validate']:.2f} µs — an upper bound on the "
-            "per-call cost of the binding and the pipeline (the HMAC itself is ~0.8 µs with aws-lc-rs, DESIGN §7)"
+            "per-call cost of the binding and the pipeline (the HMAC itself is ~0.8 µs with aws-lc-rs, docs/performance.md)"
         )
     print(f"threads (RS256 validate, GIL released): 1 thread {one:,.0f}/s, 2 threads {two:,.0f}/s, scaling x{two / one:.2f}")
     if args.json:

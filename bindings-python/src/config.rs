@@ -1,6 +1,6 @@
 //! Mirrors `core/src/config.rs`: the Python configuration becomes the core's JSON configuration.
 //!
-//! The schema (DESIGN §3) is the core's: field names, defaults, unknown-field refusal and every
+//! The schema (docs/configuration.md) is the core's: field names, defaults, unknown-field refusal and every
 //! check live in `meshauth::Config`. Here a `dict` (or any mapping, or keyword arguments) is
 //! serialised with Python's `json` and handed over; a `str` is taken as JSON text already. The
 //! token client's configuration (`core/src/token_client.rs`) travels the same way.
@@ -37,7 +37,7 @@ pub fn json_from_py(
         (Some(_), Some(_)) => Err(PyTypeError::new_err(
             "pass the configuration either as one mapping or as keyword arguments, not both",
         )),
-        (None, None) => Err(PyTypeError::new_err("a configuration is required (DESIGN §3 schema)")),
+        (None, None) => Err(PyTypeError::new_err("a configuration is required (docs/configuration.md schema)")),
         (None, Some(kwargs)) => dumps(py, kwargs.as_any()),
         (Some(config), None) => {
             if let Ok(s) = config.cast::<PyString>() {

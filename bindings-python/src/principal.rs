@@ -11,7 +11,7 @@ use pyo3::types::PyString;
 
 static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-/// The authenticated caller (DESIGN §1 step 6). Built only by `Validator`.
+/// The authenticated caller (docs/README.md, "The Principal"). Built only by `Validator`.
 #[pyclass(frozen, module = "meshauth", name = "Principal")]
 pub struct PyPrincipal {
     inner: meshauth::Principal,

@@ -1,4 +1,4 @@
-"""The shared conformance corpus (testdata/corpus.json, DESIGN §5), every case through the public
+"""The shared conformance corpus (testdata/corpus.json, testdata/README.md), every case through the public
 Python API: build the validator from the case's configuration, then `validate(token, now=…)` or
 `authenticate(headers, cookies, now=…)`, and compare the Principal's fields, the claims (parsed by
 Python's json: integers exact at any size), or the error's class, code, status and challenge."""

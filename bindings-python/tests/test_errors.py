@@ -34,7 +34,7 @@ EXPECTED_CLASS = {
     "invalid_config": meshauth.ConfigError,
 }
 
-# DESIGN §4: the HTTP status and RFC 6750 challenge of each code.
+# docs/errors.md: the HTTP status and RFC 6750 challenge of each code.
 STATUS = {
     "no_credentials": 401,
     "invalid_request": 400,

@@ -1,5 +1,5 @@
 //! `validate` with warm keys against the raw aws-lc-rs verification of the same signature
-//! (DESIGN.md §7), per algorithm, plus the cost of a miss (unknown `kid` under cooldown), which
+//! (docs/performance.md), per algorithm, plus the cost of a miss (unknown `kid` under cooldown), which
 //! must not touch the network.
 //!
 //! Criterion measures each case; the closing report interleaves floor and validate in the same

@@ -1,4 +1,4 @@
-//! JWS algorithms (RFC 7518) and the allow-list (DESIGN.md §3).
+//! JWS algorithms (RFC 7518) and the allow-list (docs/configuration.md).
 
 use std::fmt;
 

@@ -1,4 +1,4 @@
-//! Claim checks (DESIGN.md §1 step 5) and building the Principal (step 6). Runs only after the
+//! Claim checks (docs/README.md, step 8) and building the Principal (step 6). Runs only after the
 //! signature verified, in this order:
 //!
 //! 1. registered claims of the wrong JSON type → `invalid_claim` (a string `exp` is never "absent");

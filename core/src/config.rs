@@ -1,4 +1,4 @@
-//! The one configuration schema of DESIGN.md §3, shared by every language.
+//! The one configuration schema of docs/configuration.md, shared by every language.
 //!
 //! Field names are public API. Unknown fields are refused (`invalid_config`). Top-level key-source
 //! and policy fields describe the single trusted issuer; `issuers` lists several, each with its own

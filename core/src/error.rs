@@ -1,4 +1,4 @@
-//! The error catalogue of DESIGN.md §4: stable codes, stable numbers, HTTP status and the
+//! The error catalogue of docs/errors.md: stable codes, stable numbers, HTTP status and the
 //! RFC 6750 `WWW-Authenticate` value each failure answers with.
 //!
 //! Codes are public API. Never rename or reuse one; add new ones at the end with the next number.

@@ -1,4 +1,4 @@
-//! Pulling the token out of an HTTP request (DESIGN.md §1 step 2, §4 `invalid_request`).
+//! Pulling the token out of an HTTP request (docs/README.md step 1; `invalid_request` in docs/errors.md).
 //!
 //! Rules, strict by design:
 //! - `Authorization` headers are matched case-insensitively; two of them are `invalid_request`.

@@ -1,5 +1,5 @@
 //! The resolved policy of one trusted issuer: the configuration checked once at construction
-//! (DESIGN.md §3 defaults, strict per RFC 8725) and laid out for the hot path.
+//! (docs/configuration.md defaults, strict per RFC 8725) and laid out for the hot path.
 
 use crate::algorithm::{Algorithm, AlgorithmSet};
 use crate::claims::normalize_typ;

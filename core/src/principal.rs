@@ -1,4 +1,4 @@
-//! The Principal (DESIGN.md §1 step 6): who called, as the service sees it after validation.
+//! The Principal (docs/README.md, "The Principal"): who called, as the service sees it after validation.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;

@@ -1,4 +1,4 @@
-//! Outgoing calls: a service's own tokens and exchanged user tokens (DESIGN.md §1, "Outgoing").
+//! Outgoing calls: a service's own tokens and exchanged user tokens (docs/README.md, "Outgoing").
 //!
 //! - **Client credentials** (RFC 6749 §4.4) with `scope`, `audience` and RFC 8707 `resource`,
 //!   cached per (audience, resources, scope) — the endpoint and client are fixed per client.

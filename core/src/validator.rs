@@ -1,4 +1,4 @@
-//! The validation pipeline (DESIGN.md §1 steps 1–6).
+//! The validation pipeline (docs/README.md, steps 1–9).
 //!
 //! 1. size cap, before any decoding (`token_too_large`);
 //! 2. strict compact-JWS parsing (`jws.rs`): `malformed_token`, `unsupported_token`, and an `alg`

@@ -1,4 +1,4 @@
-//! The shared conformance corpus (testdata/corpus.json, DESIGN.md §5) run through the Rust API.
+//! The shared conformance corpus (testdata/corpus.json, testdata/README.md) run through the Rust API.
 //!
 //! Every case is run and every failure collected, so one run lists all disagreements.
 

@@ -1,4 +1,4 @@
-//! The remote key source against a loopback server that fails in each way DESIGN.md §3 lists.
+//! The remote key source against a loopback server that fails in each way docs/configuration.md lists.
 
 mod common;
 

@@ -55,7 +55,7 @@ pub struct Client {
     /// The scopes an exchanged token may carry.
     #[serde(default)]
     pub exchange_scopes: Vec<String>,
-    /// A third party: tokens exchanged for it name only its own audience (DESIGN §6).
+    /// A third party: tokens exchanged for it name only its own audience (docs/README.md).
     #[serde(default)]
     pub third_party: bool,
 }

@@ -1,5 +1,5 @@
 //! meshauth-issuer: a small, real OAuth 2.0 authorization server for development, demos and tests
-//! (DESIGN.md §6), and the signing library the conformance-corpus generator uses.
+//! (docs/README.md), and the signing library the conformance-corpus generator uses.
 //!
 //! ```no_run
 //! use meshauth_issuer::{Issuer, IssuerOptions, MintRequest};

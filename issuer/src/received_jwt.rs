@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use crate::b64;
 use crate::signing_key::Algorithm;
 
-/// Largest token accepted, checked before decoding (as in the core, DESIGN §3).
+/// Largest token accepted, checked before decoding (as in the core, docs/configuration.md).
 pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
 
 /// Seconds of clock skew tolerated on `exp`, `nbf` and `iat` (the core's default leeway).

@@ -1,4 +1,4 @@
-"""The meshauth exception hierarchy (DESIGN §4).
+"""The meshauth exception hierarchy (docs/errors.md).
 
 Every failure is a :class:`MeshAuthError` (a :class:`ValueError`) carrying the core's stable
 ``code``, the HTTP ``status`` a resource server answers with, the exact ``WWW-Authenticate`` value

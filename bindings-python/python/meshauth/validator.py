@@ -12,7 +12,7 @@ __all__ = ["Validator"]
 
 
 class Validator(_CoreValidator):
-    """A configured validator (DESIGN §3 schema); build one per service and share it.
+    """A configured validator (docs/configuration.md schema); build one per service and share it.
 
     ``Validator(config)``, ``Validator(**config)`` or ``Validator.from_config(config)``; the
     configuration may also be JSON text. Invalid configuration raises :class:`meshauth.ConfigError`.

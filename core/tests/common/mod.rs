@@ -1,5 +1,5 @@
 //! Test support: an Ed25519 signer and a loopback JWKS server that can fail in every way
-//! DESIGN.md §3 lists.
+//! docs/configuration.md lists.
 #![allow(dead_code)]
 
 pub mod tls;

@@ -1,6 +1,6 @@
 //! One corpus case and its expected outcome, written from the specification (never by calling
-//! the core): the Principal is derived from the claims by the rules of DESIGN §1 step 6, the
-//! error fields from the catalogue of DESIGN §4.
+//! the core): the Principal is derived from the claims by the rules of docs/README.md, "The Principal", the
+//! error fields from the catalogue of docs/errors.md.
 
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -115,7 +115,7 @@ fn strings(v: &Value) -> Vec<String> {
     }
 }
 
-/// DESIGN §1 step 6, as specified for the corpus.
+/// docs/README.md, "The Principal", as specified for the corpus.
 fn principal_from_claims(claims: &Value, roles_claim: &str) -> PrincipalFields {
     let subject = string(claims.get("sub"));
     let client_id = string(claims.get("client_id")).or_else(|| string(claims.get("azp")));

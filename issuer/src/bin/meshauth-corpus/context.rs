@@ -229,7 +229,7 @@ impl Ctx {
         json!({ "keys": keys })
     }
 
-    /// JWKs a verifier must skip (DESIGN §3): `use: enc`, RSA under 2048 bits, private members,
+    /// JWKs a verifier must skip (docs/configuration.md): `use: enc`, RSA under 2048 bits, private members,
     /// and `oct`.
     pub fn unusable_jwks(&self) -> Vec<Value> {
         let mut enc = self.keys.rsa.with_kid("enc-key").public_jwk();

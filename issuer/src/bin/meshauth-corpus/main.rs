@@ -5,7 +5,7 @@
 //! meshauth-corpus --out testdata --check    # exit 1 with a summary if regeneration would change anything
 //! ```
 //!
-//! Expected outcomes are written from the specification (DESIGN.md, testdata/README.md), never by
+//! Expected outcomes are written from the specification (docs/, testdata/README.md), never by
 //! running the core. Regeneration is byte-stable: RSA PKCS#1 v1.5, Ed25519 and HMAC signatures are
 //! deterministic, and randomised signatures (PS*, ES*) are reused from the existing corpus when
 //! their signing input is unchanged and they still verify.
