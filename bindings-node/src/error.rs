@@ -20,6 +20,7 @@ pub const ERROR_NAME: &str = "MeshAuthError";
 
 /// Convert a core error into a `napi::Error` that holds the JavaScript error object itself, so a
 /// throw or a promise rejection hands that very object (with its extra properties) to JavaScript.
+/// For the validation path, [`throw_error`] and [`error_value`] skip the `napi::Error` detour.
 pub(crate) fn to_napi_error(env: &Env, e: &meshauth::Error) -> napi::Error {
     match build_error_object(env, e) {
         Ok(obj) => napi::Error::from(obj.to_unknown()),
@@ -29,19 +30,55 @@ pub(crate) fn to_napi_error(env: &Env, e: &meshauth::Error) -> napi::Error {
     }
 }
 
+/// Throw the JavaScript error for `e` now and return the marker that tells napi-rs an exception
+/// is already pending. Cheaper than returning [`to_napi_error`]: napi-rs turns a `napi::Error`
+/// built from a JavaScript value into a reference plus a `String(err)` and a `cause` lookup,
+/// which the throw does not need.
+pub(crate) fn throw_error(env: &Env, e: &meshauth::Error) -> napi::Error {
+    match error_value(env, e) {
+        // SAFETY: `env` is the live env of the current call and `v` a value of it.
+        Ok(v) if unsafe { sys::napi_throw(env.raw(), v) } == sys::Status::napi_ok => {
+            napi::Error::new(Status::PendingException, String::new())
+        }
+        _ => napi::Error::new(Status::GenericFailure, e.to_string()),
+    }
+}
+
+/// The JavaScript error object for `e` (see the module docs), as a raw value.
+pub(crate) fn error_value(env: &Env, e: &meshauth::Error) -> Result<sys::napi_value> {
+    let raw = env.raw();
+    let mut err = std::ptr::null_mut();
+    // SAFETY: `raw` is the live env of the current call; every value passed is created in it.
+    unsafe {
+        let code = str_value(raw, e.code().as_str())?;
+        let message = str_value(raw, e.message())?;
+        // napi_create_error sets `code` as an own property, like Node's own errors; the stack is
+        // captured here, so it starts at the JavaScript caller of the meshauth function.
+        check_status!(sys::napi_create_error(raw, code, message, &mut err))?;
+        let number = u32::to_napi_value(raw, e.code().number())?;
+        let status = Option::<u32>::to_napi_value(raw, e.http_status().map(u32::from))?;
+        let www = match e.www_authenticate() {
+            Some(w) => str_value(raw, &w)?,
+            None => Null::to_napi_value(raw, Null)?,
+        };
+        let oauth = match e.oauth_error() {
+            Some(o) => str_value(raw, o)?,
+            None => Null::to_napi_value(raw, Null)?,
+        };
+        crate::env_data::decorate_error(raw, &[err, number, status, www, oauth])?;
+    }
+    Ok(err)
+}
+
+/// SAFETY (of the callers): `env` is the live env of the current call.
+unsafe fn str_value(env: sys::napi_env, s: &str) -> Result<sys::napi_value> {
+    let mut v = std::ptr::null_mut();
+    check_status!(unsafe { sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut v) })?;
+    Ok(v)
+}
+
 fn build_error_object<'env>(env: &'env Env, e: &meshauth::Error) -> Result<Object<'env>> {
-    let code = env.create_string(e.code().as_str())?;
-    let message = env.create_string(e.message())?;
-    let mut raw = std::ptr::null_mut();
-    // napi_create_error sets `code` as an own property, like Node's own errors.
-    check_status!(unsafe { sys::napi_create_error(env.raw(), code.raw(), message.raw(), &mut raw) })?;
-    let mut obj = Object::from_raw(env.raw(), raw);
-    obj.set_named_property("name", ERROR_NAME)?;
-    obj.set_named_property("number", e.code().number())?;
-    obj.set_named_property("status", e.http_status().map(u32::from))?;
-    obj.set_named_property("wwwAuthenticate", e.www_authenticate())?;
-    obj.set_named_property("oauthError", e.oauth_error())?;
-    Ok(obj)
+    Ok(Object::from_raw(env.raw(), error_value(env, e)?))
 }
 
 /// Every error code of the catalogue, in catalogue order (the order of their stable numbers).
