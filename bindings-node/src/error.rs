@@ -133,6 +133,22 @@ pub(crate) fn type_error(env: &Env, message: &str) -> napi::Error {
     }
 }
 
+/// A JavaScript `RangeError` (code `ERR_OUT_OF_RANGE`, like Node's own) for an argument beyond
+/// the sizes meshauth reads.
+pub(crate) fn range_error(env: &Env, message: &str) -> napi::Error {
+    let build = || -> Result<Unknown<'_>> {
+        let code = env.create_string("ERR_OUT_OF_RANGE")?;
+        let msg = env.create_string(message)?;
+        let mut raw = std::ptr::null_mut();
+        check_status!(unsafe { sys::napi_create_range_error(env.raw(), code.raw(), msg.raw(), &mut raw) })?;
+        Ok(Object::from_raw(env.raw(), raw).to_unknown())
+    };
+    match build() {
+        Ok(v) => napi::Error::from(v),
+        Err(_) => napi::Error::new(Status::InvalidArg, message.to_owned()),
+    }
+}
+
 /// A string argument, else a `TypeError` with `message` (rejected, for the Promise forms).
 pub(crate) fn string_arg(env: &Env, value: Unknown, message: &str) -> Result<String> {
     if value.get_type()? != ValueType::String {
