@@ -5,8 +5,8 @@
 //! - `principal_class`: the `Principal` class, so that a `Principal` is made with one
 //!   `napi_new_instance` plus one `napi_wrap` (see `principal.rs`), instead of napi-rs's generic
 //!   class path, which also records every instance in a registry that its finalizer searches;
-//! - `decorate_error`: sets `name`, `number`, `status`, `wwwAuthenticate` and `oauthError` on a
-//!   new error in one call, where setting each through napi costs a string lookup and a slow
+//! - `decorate_error`: sets `code`, `name`, `number`, `status`, `wwwAuthenticate` and
+//!   `oauthError` on a new error in one call, where setting each through napi costs a string lookup and a slow
 //!   property store apiece (see `error.rs`).
 
 use std::ptr;
@@ -24,7 +24,8 @@ struct EnvData {
 /// Create the helpers for this environment. `principal_class`: the exported `Principal` class.
 pub(crate) fn install(env: &Env, principal_class: Unknown) -> Result<()> {
     let decorate: Unknown = env.run_script(format!(
-        "(function (e, number, status, wwwAuthenticate, oauthError) {{
+        "(function (e, code, number, status, wwwAuthenticate, oauthError) {{
+           e.code = code
            e.name = '{ERROR_NAME}'
            e.number = number
            e.status = status
@@ -98,11 +99,11 @@ pub(crate) unsafe fn new_principal_object(env: sys::napi_env) -> Result<sys::nap
     }
 }
 
-/// Call the error decorator: `args` = `[error, number, status, wwwAuthenticate, oauthError]`.
+/// Call the error decorator: `args` = `[error, code, number, status, wwwAuthenticate, oauthError]`.
 ///
 /// # Safety
 /// `env` is the live env of the current call; every element of `args` is a value of it.
-pub(crate) unsafe fn decorate_error(env: sys::napi_env, args: &[sys::napi_value; 5]) -> Result<()> {
+pub(crate) unsafe fn decorate_error(env: sys::napi_env, args: &[sys::napi_value; 6]) -> Result<()> {
     unsafe {
         let f = deref(env, env_data(env)?.decorate_error)?;
         let mut undefined = ptr::null_mut();

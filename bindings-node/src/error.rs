@@ -52,9 +52,10 @@ pub(crate) fn error_value(env: &Env, e: &meshauth::Error) -> Result<sys::napi_va
     unsafe {
         let code = str_value(raw, e.code().as_str())?;
         let message = str_value(raw, e.message())?;
-        // napi_create_error sets `code` as an own property, like Node's own errors; the stack is
-        // captured here, so it starts at the JavaScript caller of the meshauth function.
-        check_status!(sys::napi_create_error(raw, code, message, &mut err))?;
+        // The stack is captured here, so it starts at the JavaScript caller of the meshauth
+        // function. `code` is set by the decorator, first (as napi_create_error would set it, but
+        // with a JavaScript store instead of a slow API one).
+        check_status!(sys::napi_create_error(raw, std::ptr::null_mut(), message, &mut err))?;
         let number = u32::to_napi_value(raw, e.code().number())?;
         let status = Option::<u32>::to_napi_value(raw, e.http_status().map(u32::from))?;
         let www = match e.www_authenticate() {
@@ -65,7 +66,7 @@ pub(crate) fn error_value(env: &Env, e: &meshauth::Error) -> Result<sys::napi_va
             Some(o) => str_value(raw, o)?,
             None => Null::to_napi_value(raw, Null)?,
         };
-        crate::env_data::decorate_error(raw, &[err, number, status, www, oauth])?;
+        crate::env_data::decorate_error(raw, &[err, code, number, status, www, oauth])?;
     }
     Ok(err)
 }

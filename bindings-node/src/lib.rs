@@ -10,6 +10,8 @@
 //! - [`error`]: core errors → JavaScript `Error` objects with `.code`, `.status`, …; `errorCodes()`
 //! - [`env_data`]: per-environment JavaScript helpers that keep the validation path short
 
+#[cfg(feature = "bench")]
+mod bench;
 mod config;
 mod env_data;
 mod error;

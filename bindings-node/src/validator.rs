@@ -199,6 +199,11 @@ impl Validator {
 }
 
 impl Validator {
+    #[cfg(feature = "bench")]
+    pub(crate) fn core(&self) -> &meshauth::Validator {
+        &self.inner
+    }
+
     fn check<'env>(&self, env: &'env Env, input: Input, now: Option<i64>) -> Result<PromiseRaw<'env, NewPrincipal>> {
         let clock = now.unwrap_or_else(meshauth::validator::now);
         match guard(|| input.cached(&self.inner, clock))? {
