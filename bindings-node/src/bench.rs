@@ -2,7 +2,7 @@
 //!
 //! They let `bench/bench.mjs` put every figure next to the real floor, measured in the same run:
 //! - `benchFloor`: the raw aws-lc-rs verification of a token's signature with a pre-parsed key,
-//!   timed in Rust (what DESIGN's performance contract calls the floor);
+//!   timed in Rust: the floor every overhead is measured against;
 //! - `benchCore`: the core's whole warm validation (`validate_cached`, Principal built and
 //!   dropped), timed in Rust: what the binding adds is `validateSync` minus this;
 //! - the per-call parts of the binding, each isolated: a bare napi call, the token's string

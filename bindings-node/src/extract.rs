@@ -36,7 +36,7 @@ pub(crate) const MAX_STRING_BYTES: usize = 1 << 20;
 /// The request as JavaScript passes it: `{ headers, cookies }`.
 ///
 /// Read with direct napi calls rather than a generic JSON conversion: measured about 4x cheaper
-/// for a typical `req.headers` object (see README, "Performance").
+/// for a typical `req.headers` object (see `bench/RESULTS.md`).
 pub(crate) fn request_from_js(env: &Env, request: &Object) -> Result<Request> {
     let raw_env = env.raw();
     let headers = unsafe { property(raw_env, request.raw(), c"headers")? };

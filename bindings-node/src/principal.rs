@@ -1,6 +1,6 @@
-//! The `Principal` class: the authenticated caller (DESIGN.md §1 step 6).
+//! The `Principal` class: the authenticated caller.
 //!
-//! Shape chosen by measurement (DESIGN.md §7, figures in bindings-node/README.md, "Performance"):
+//! Shape chosen by measurement (figures in `bench/RESULTS.md`):
 //! the class wraps the core's `meshauth::Principal` and reads each field on access, so a
 //! validation pays one small object wrap instead of building a JavaScript object with every field
 //! and the whole claims tree, most of which a service never reads.

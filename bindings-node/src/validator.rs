@@ -136,7 +136,7 @@ impl Task for RefreshTask {
 
 #[napi]
 impl Validator {
-    /// Build a validator from the configuration of DESIGN.md §3 (snake_case or camelCase names).
+    /// Build a validator from the configuration (`ValidatorOptions`; snake_case or camelCase names).
     /// Throws a `MeshAuthError` with code `invalid_config` for invalid or insecure configuration.
     /// Performs no network I/O.
     #[napi(constructor, ts_args_type = "options: ValidatorOptions")]
