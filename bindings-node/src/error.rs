@@ -20,27 +20,15 @@ pub const ERROR_NAME: &str = "MeshAuthError";
 
 /// Convert a core error into a `napi::Error` that holds the JavaScript error object itself, so a
 /// throw or a promise rejection hands that very object (with its extra properties) to JavaScript.
-/// For the validation path, [`throw_error`] and [`error_value`] skip the `napi::Error` detour.
+/// The validation path uses [`error_value`] instead: napi-rs turns a `napi::Error` built from a
+/// JavaScript value into a reference plus a `String(err)` and a `cause` lookup, which a throw or a
+/// rejection does not need.
 pub(crate) fn to_napi_error(env: &Env, e: &meshauth::Error) -> napi::Error {
     match build_error_object(env, e) {
         Ok(obj) => napi::Error::from(obj.to_unknown()),
         // Building the object failed (the engine is shutting down, or out of memory): keep at least
         // the code, which napi puts into `err.code`.
         Err(_) => napi::Error::new(Status::GenericFailure, e.to_string()),
-    }
-}
-
-/// Throw the JavaScript error for `e` now and return the marker that tells napi-rs an exception
-/// is already pending. Cheaper than returning [`to_napi_error`]: napi-rs turns a `napi::Error`
-/// built from a JavaScript value into a reference plus a `String(err)` and a `cause` lookup,
-/// which the throw does not need.
-pub(crate) fn throw_error(env: &Env, e: &meshauth::Error) -> napi::Error {
-    match error_value(env, e) {
-        // SAFETY: `env` is the live env of the current call and `v` a value of it.
-        Ok(v) if unsafe { sys::napi_throw(env.raw(), v) } == sys::Status::napi_ok => {
-            napi::Error::new(Status::PendingException, String::new())
-        }
-        _ => napi::Error::new(Status::GenericFailure, e.to_string()),
     }
 }
 

@@ -31,7 +31,7 @@ pub use validator::Validator;
 
 /// Module set-up: `console.log(x)` / `util.inspect(x)` of a `Principal` or an `AccessToken` show
 /// its `toJSON()` (fields, never the token) instead of an empty `Principal {}`; and the
-/// per-environment helpers of [`env_data`].
+/// per-environment helpers of [`env_data`] (including the wrappers of the sync methods).
 #[napi(module_exports)]
 pub fn install_inspect(exports: Object, env: Env) -> Result<()> {
     let install: Function<Unknown, Unknown> = env.run_script(
@@ -46,5 +46,5 @@ pub fn install_inspect(exports: Object, env: Env) -> Result<()> {
         let class: Unknown = exports.get_named_property(class)?;
         install.call(class)?;
     }
-    env_data::install(&env, exports.get_named_property("Principal")?)
+    env_data::install(&env, exports.get_named_property("Principal")?, exports.get_named_property("Validator")?)
 }
