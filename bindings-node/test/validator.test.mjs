@@ -228,6 +228,29 @@ test('per-call options: now is a number of seconds; anything else is a TypeError
   }
 })
 
+test('a thrown MeshAuthError is a real Error whose stack names its caller', () => {
+  const v = new Validator(options())
+  function handleRequest() {
+    return v.validateSync('not-a-jwt', at)
+  }
+  function handleHttpRequest() {
+    return v.authenticateSync({ headers: { authorization: 'Bearer not-a-jwt' } }, at)
+  }
+  for (const [fn, name] of [[handleRequest, 'handleRequest'], [handleHttpRequest, 'handleHttpRequest']]) {
+    assert.throws(fn, (e) => {
+      assert.ok(e instanceof Error && isMeshAuthError(e))
+      assert.equal(e.code, 'malformed_token')
+      assert.deepEqual(Object.keys(e), ['code', 'name', 'number', 'status', 'wwwAuthenticate', 'oauthError'])
+      assert.match(e.stack, new RegExp(`^MeshAuthError: .*\\n(.*\\n)?\\s+at ${name} `))
+      return true
+    })
+  }
+  // The sync methods keep their names and still refuse a foreign receiver.
+  assert.equal(Validator.prototype.validateSync.name, 'validateSync')
+  assert.equal(Validator.prototype.authenticateSync.name, 'authenticateSync')
+  assert.throws(() => Validator.prototype.validateSync.call({}, 'a.b.c'), TypeError)
+})
+
 test('refresh() is a no-op Promise for inline keys', async () => {
   const v = new Validator(options())
   assert.equal(await v.refresh(), undefined)
