@@ -35,7 +35,7 @@ const BAD_OPTIONS: &str = "meshauth: options must be an object whose `now` is a 
 /// a number (whole seconds; a fraction is truncated). Anything else is a `TypeError`.
 ///
 /// Read with three napi calls rather than napi-rs's generic conversion of `CheckOptions` (kept
-/// above for the typings), which also validates the object's shape on every call.
+/// above for the typings), so that a wrong shape is a `TypeError` like the other arguments'.
 fn now_option(env: &Env, options: &Unknown) -> Result<Option<i64>> {
     match options.get_type()? {
         ValueType::Undefined | ValueType::Null => return Ok(None),
