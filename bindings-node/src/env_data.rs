@@ -6,8 +6,8 @@
 //!   `napi_new_instance` plus one `napi_wrap` (see `principal.rs`), instead of napi-rs's generic
 //!   class path, which also records every instance in a registry that its finalizer searches;
 //! - `decorate_error`: sets `code`, `name`, `number`, `status`, `wwwAuthenticate` and
-//!   `oauthError` on a new error in one call, where setting each through napi costs a string lookup and a slow
-//!   property store apiece (see `error.rs`);
+//!   `oauthError` on a new error in one call, where setting each through napi costs a string
+//!   lookup and a slow property store apiece (see `error.rs`);
 //! - JavaScript wrappers over `Validator.prototype.validateSync` and `authenticateSync`: the
 //!   native methods return the `MeshAuthError` and the wrapper throws it, because a throw from a
 //!   native frame (`napi_throw`) costs 1.5–2 µs more than the same throw from JavaScript. The

@@ -37,7 +37,7 @@ pub struct Principal {
 /// tag, which is what the napi-rs getters and methods check before reading the wrapped value.
 /// napi-rs's path also records every instance in a registry keyed by address (with an identity
 /// hash, so entries pile into long probe sequences) that the finalizer then searches; the
-/// profile in `bench/RESULTS.md` puts that at a quarter of a warm HS256 validation.
+/// profile in `bench/RESULTS.md` put that path at a fifth of a warm HS256 validation.
 pub struct NewPrincipal(pub(crate) meshauth::Principal);
 
 impl TypeName for NewPrincipal {
