@@ -28,6 +28,6 @@ test-node: node-build ## Node: binding unit tests, typings drift check, node:tes
 	cd $(NODE_DIR) && MESHAUTH_ISSUER_BIN=$(NODE_ISSUER_BIN) $(NODE) --test test/
 
 .PHONY: bench-node
-bench-node: node-deps ## Node: meshauth vs jose / jsonwebtoken / fast-jwt vs raw crypto.verify (release build)
-	$(NODE_NAPI) --release
+bench-node: node-deps ## Node: meshauth vs the raw aws-lc-rs floor, Python meshauth, node:crypto, fast-jwt, jose (release build)
+	$(NODE_NAPI) --release --features bench
 	cd $(NODE_DIR) && $(NODE) bench/bench.mjs

@@ -159,6 +159,11 @@ enum meshauth_result
    * A catalogue code newer than this header; `meshauth_error_code`/`_number` name it.
    */
   MESHAUTH_UNKNOWN_ERROR = 1003,
+  /**
+   * A `size_t` length above `PTRDIFF_MAX`: no object is that large, so the length is wrong
+   * (code string `"invalid_length"`); refused before the pointer is read.
+   */
+  MESHAUTH_INVALID_LENGTH = 1004,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -299,7 +304,8 @@ void meshauth_error_free(meshauth_error *err);
 
 /**
  * The static name of a result value: `"ok"`, a catalogue code (`"token_expired"`), or
- * `"null_argument"`, `"invalid_utf8"`, `"panic"`, `"unknown_error"`; NULL for any other value.
+ * `"null_argument"`, `"invalid_utf8"`, `"panic"`, `"unknown_error"`, `"invalid_length"`; NULL for
+ * any other value.
  *
  * Ownership: a static NUL-terminated string; never free it.
  */

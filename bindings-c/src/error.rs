@@ -69,6 +69,9 @@ pub enum meshauth_result {
     MESHAUTH_PANIC = 1002,
     /// A catalogue code newer than this header; `meshauth_error_code`/`_number` name it.
     MESHAUTH_UNKNOWN_ERROR = 1003,
+    /// A `size_t` length above `PTRDIFF_MAX`: no object is that large, so the length is wrong
+    /// (code string `"invalid_length"`); refused before the pointer is read.
+    MESHAUTH_INVALID_LENGTH = 1004,
 }
 
 impl meshauth_result {
@@ -109,6 +112,8 @@ pub(crate) enum Failure {
     NullArgument(&'static str),
     /// The name of the argument that was not UTF-8.
     InvalidUtf8(&'static str),
+    /// The name of the argument whose length exceeds `isize::MAX`.
+    InvalidLength(&'static str),
     /// The panic payload's text.
     Panic(String),
 }
@@ -155,6 +160,10 @@ impl meshauth_error {
             Failure::InvalidUtf8(arg) => Self::boundary(
                 meshauth_result::MESHAUTH_INVALID_UTF8,
                 format!("argument `{arg}` is not valid UTF-8"),
+            ),
+            Failure::InvalidLength(arg) => Self::boundary(
+                meshauth_result::MESHAUTH_INVALID_LENGTH,
+                format!("the length of argument `{arg}` is above PTRDIFF_MAX"),
             ),
             Failure::Panic(what) => Self::boundary(
                 meshauth_result::MESHAUTH_PANIC,
@@ -218,6 +227,7 @@ fn result_c_str(result: meshauth_result) -> Option<&'static CStr> {
         MESHAUTH_INVALID_UTF8 => c"invalid_utf8",
         MESHAUTH_PANIC => c"panic",
         MESHAUTH_UNKNOWN_ERROR => c"unknown_error",
+        MESHAUTH_INVALID_LENGTH => c"invalid_length",
         other => code_c_str(ErrorCode::from_number(other as u32)?),
     })
 }
@@ -233,7 +243,11 @@ pub(crate) fn report(f: Failure, err: *mut *mut meshauth_error) -> meshauth_resu
     result
 }
 
-fn with<T: Copy>(err: *const meshauth_error, fallback: T, f: impl FnOnce(&meshauth_error) -> T) -> T {
+fn with<T: Copy>(
+    err: *const meshauth_error,
+    fallback: T,
+    f: impl FnOnce(&meshauth_error) -> T,
+) -> T {
     // SAFETY: `err` is NULL or a live error from this library.
     match unsafe { err.as_ref() } {
         Some(e) => guard(fallback, || f(e)),
@@ -293,7 +307,9 @@ pub extern "C" fn meshauth_error_http_status(err: *const meshauth_error) -> u16 
 #[no_mangle]
 pub extern "C" fn meshauth_error_www_authenticate(err: *const meshauth_error) -> *const c_char {
     with(err, std::ptr::null(), |e| {
-        e.www_authenticate.as_ref().map_or(std::ptr::null(), |s| s.as_ptr())
+        e.www_authenticate
+            .as_ref()
+            .map_or(std::ptr::null(), |s| s.as_ptr())
     })
 }
 
@@ -303,7 +319,9 @@ pub extern "C" fn meshauth_error_www_authenticate(err: *const meshauth_error) ->
 #[no_mangle]
 pub extern "C" fn meshauth_error_oauth_error(err: *const meshauth_error) -> *const c_char {
     with(err, std::ptr::null(), |e| {
-        e.oauth_error.as_ref().map_or(std::ptr::null(), |s| s.as_ptr())
+        e.oauth_error
+            .as_ref()
+            .map_or(std::ptr::null(), |s| s.as_ptr())
     })
 }
 
@@ -334,7 +352,8 @@ pub unsafe extern "C" fn meshauth_error_free(err: *mut meshauth_error) {
 }
 
 /// The static name of a result value: `"ok"`, a catalogue code (`"token_expired"`), or
-/// `"null_argument"`, `"invalid_utf8"`, `"panic"`, `"unknown_error"`; NULL for any other value.
+/// `"null_argument"`, `"invalid_utf8"`, `"panic"`, `"unknown_error"`, `"invalid_length"`; NULL for
+/// any other value.
 ///
 /// Ownership: a static NUL-terminated string; never free it.
 #[no_mangle]
@@ -347,9 +366,11 @@ pub extern "C" fn meshauth_result_name(result: u32) -> *const c_char {
             1001 => Some(MESHAUTH_INVALID_UTF8),
             1002 => Some(MESHAUTH_PANIC),
             1003 => Some(MESHAUTH_UNKNOWN_ERROR),
+            1004 => Some(MESHAUTH_INVALID_LENGTH),
             n => ErrorCode::from_number(n).map(meshauth_result::from_code),
         };
-        r.and_then(result_c_str).map_or(std::ptr::null(), CStr::as_ptr)
+        r.and_then(result_c_str)
+            .map_or(std::ptr::null(), CStr::as_ptr)
     })
 }
 
@@ -412,11 +433,17 @@ mod tests {
     #[test]
     fn core_errors_keep_status_and_challenge() {
         let mut err: *mut meshauth_error = std::ptr::null_mut();
-        let r = report(Failure::Core(Error::new(ErrorCode::TokenExpired, "expired")), &mut err);
+        let r = report(
+            Failure::Core(Error::new(ErrorCode::TokenExpired, "expired")),
+            &mut err,
+        );
         assert_eq!(r, meshauth_result::MESHAUTH_TOKEN_EXPIRED);
         assert_eq!(meshauth_error_http_status(err), 401);
         let www = unsafe { CStr::from_ptr(meshauth_error_www_authenticate(err)) };
-        assert!(www.to_str().unwrap().starts_with("Bearer error=\"invalid_token\""));
+        assert!(www
+            .to_str()
+            .unwrap()
+            .starts_with("Bearer error=\"invalid_token\""));
         assert!(meshauth_error_oauth_error(err).is_null());
         unsafe { meshauth_error_free(err) };
     }
@@ -428,8 +455,12 @@ mod tests {
         assert_eq!(v["code"], "panic");
         assert_eq!(v["number"], 1002);
         assert!(v["status"].is_null());
-        let codes: serde_json::Value =
-            serde_json::from_str(unsafe { CStr::from_ptr(meshauth_error_codes()) }.to_str().unwrap()).unwrap();
+        let codes: serde_json::Value = serde_json::from_str(
+            unsafe { CStr::from_ptr(meshauth_error_codes()) }
+                .to_str()
+                .unwrap(),
+        )
+        .unwrap();
         assert_eq!(codes.as_array().unwrap().len(), 20);
     }
 }

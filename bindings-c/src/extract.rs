@@ -93,7 +93,8 @@ pub unsafe extern "C" fn meshauth_validator_authenticate_header(
         let v = unsafe { object(v, "validator") }?;
         let out = out_param(out, "out")?;
         // SAFETY: the caller passes readable bytes for each non-NULL pointer.
-        let authorization = unsafe { optional_text(authorization, authorization_len, "authorization") }?;
+        let authorization =
+            unsafe { optional_text(authorization, authorization_len, "authorization") }?;
         // SAFETY: as above.
         let cookie = unsafe { optional_text(cookie_header, cookie_header_len, "cookie_header") }?;
         let mut request = Request::new();

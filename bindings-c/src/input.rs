@@ -3,11 +3,17 @@
 
 use crate::error::Failure;
 
-/// The bytes of `(ptr, len)`. `ptr` may be NULL only when `len` is 0.
+/// The bytes of `(ptr, len)`. `ptr` may be NULL only when `len` is 0. A `len` above `isize::MAX`
+/// (a negative length cast to `size_t`, say) is `InvalidLength`: no object is that large, and
+/// `slice::from_raw_parts` must never see such a length.
 ///
 /// # Safety
 /// A non-NULL `ptr` must point to `len` readable bytes that outlive the returned slice.
-pub(crate) unsafe fn bytes<'a>(ptr: *const u8, len: usize, name: &'static str) -> Result<&'a [u8], Failure> {
+pub(crate) unsafe fn bytes<'a>(
+    ptr: *const u8,
+    len: usize,
+    name: &'static str,
+) -> Result<&'a [u8], Failure> {
     if ptr.is_null() {
         return if len == 0 {
             Ok(&[])
@@ -15,7 +21,10 @@ pub(crate) unsafe fn bytes<'a>(ptr: *const u8, len: usize, name: &'static str) -
             Err(Failure::NullArgument(name))
         };
     }
-    // SAFETY: the caller guarantees `len` readable bytes at `ptr`.
+    if len > isize::MAX as usize {
+        return Err(Failure::InvalidLength(name));
+    }
+    // SAFETY: the caller guarantees `len` readable bytes at `ptr`, and `len <= isize::MAX`.
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
@@ -23,7 +32,11 @@ pub(crate) unsafe fn bytes<'a>(ptr: *const u8, len: usize, name: &'static str) -
 ///
 /// # Safety
 /// As for [`bytes`].
-pub(crate) unsafe fn text<'a>(ptr: *const u8, len: usize, name: &'static str) -> Result<&'a str, Failure> {
+pub(crate) unsafe fn text<'a>(
+    ptr: *const u8,
+    len: usize,
+    name: &'static str,
+) -> Result<&'a str, Failure> {
     // SAFETY: forwarded.
     let b = unsafe { bytes(ptr, len, name) }?;
     std::str::from_utf8(b).map_err(|_| Failure::InvalidUtf8(name))
@@ -113,8 +126,13 @@ pub(crate) fn json_detail(e: &serde_json::Error) -> String {
 ///
 /// # Safety
 /// As for [`bytes`].
-pub(crate) unsafe fn json_strings(ptr: *const u8, len: usize, name: &'static str) -> Result<Vec<String>, Failure> {
+pub(crate) unsafe fn json_strings(
+    ptr: *const u8,
+    len: usize,
+    name: &'static str,
+) -> Result<Vec<String>, Failure> {
     // SAFETY: forwarded.
     let s = unsafe { text(ptr, len, name) }?;
-    serde_json::from_str::<Vec<String>>(s).map_err(|e| bad_json(name, "a JSON array of strings", &json_detail(&e)))
+    serde_json::from_str::<Vec<String>>(s)
+        .map_err(|e| bad_json(name, "a JSON array of strings", &json_detail(&e)))
 }

@@ -97,7 +97,8 @@ mod tests {
     #[test]
     fn version_constants_match_the_package() {
         let version = env!("CARGO_PKG_VERSION");
-        let v = format!("{MESHAUTH_VERSION_MAJOR}.{MESHAUTH_VERSION_MINOR}.{MESHAUTH_VERSION_PATCH}");
+        let v =
+            format!("{MESHAUTH_VERSION_MAJOR}.{MESHAUTH_VERSION_MINOR}.{MESHAUTH_VERSION_PATCH}");
         assert_eq!(v, version);
         let s = unsafe { std::ffi::CStr::from_ptr(meshauth_version()) };
         assert_eq!(s.to_str().unwrap(), version);
@@ -111,7 +112,10 @@ mod tests {
     #[test]
     fn owned_strings_round_trip_and_never_truncate() {
         let p = into_owned_c_string("a\0b");
-        let s = unsafe { std::ffi::CStr::from_ptr(p) }.to_str().unwrap().to_owned();
+        let s = unsafe { std::ffi::CStr::from_ptr(p) }
+            .to_str()
+            .unwrap()
+            .to_owned();
         assert_eq!(s, "a\u{FFFD}b");
         unsafe { meshauth_string_free(p) };
         unsafe { meshauth_string_free(std::ptr::null_mut()) };

@@ -12,13 +12,17 @@ use crate::error::{meshauth_result, report, Failure};
 /// Run a fallible body: `Ok` is `MESHAUTH_OK`; a failure or a panic is reported through `err`.
 ///
 /// The body must write its out-parameters only once it can no longer fail.
-pub(crate) fn boundary(err: *mut *mut meshauth_error, body: impl FnOnce() -> Result<(), Failure>) -> meshauth_result {
-    let outcome =
-        catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| Err(Failure::Panic(panic_text(&*payload))));
+pub(crate) fn boundary(
+    err: *mut *mut meshauth_error,
+    body: impl FnOnce() -> Result<(), Failure>,
+) -> meshauth_result {
+    let outcome = catch_unwind(AssertUnwindSafe(body))
+        .unwrap_or_else(|payload| Err(Failure::Panic(panic_text(&*payload))));
     match outcome {
         Ok(()) => meshauth_result::MESHAUTH_OK,
         // Building the error object cannot panic in practice, but stay inside a boundary anyway.
-        Err(f) => catch_unwind(AssertUnwindSafe(|| report(f, err))).unwrap_or(meshauth_result::MESHAUTH_PANIC),
+        Err(f) => catch_unwind(AssertUnwindSafe(|| report(f, err)))
+            .unwrap_or(meshauth_result::MESHAUTH_PANIC),
     }
 }
 
@@ -57,7 +61,9 @@ mod tests {
         assert_eq!(r, meshauth_result::MESHAUTH_PANIC);
         assert_eq!(out, 7);
         assert_eq!(
-            unsafe { CStr::from_ptr(meshauth_error_code(err)) }.to_str().unwrap(),
+            unsafe { CStr::from_ptr(meshauth_error_code(err)) }
+                .to_str()
+                .unwrap(),
             "panic"
         );
         let msg = unsafe { CStr::from_ptr(meshauth_error_message(err)) }

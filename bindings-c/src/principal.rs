@@ -2,7 +2,6 @@
 
 use std::ffi::c_char;
 
-
 use crate::error::{meshauth_error, meshauth_result};
 use crate::input::{bad_json, give, json_strings, object, out_param, text};
 use crate::panic::{boundary, guard};
@@ -46,7 +45,11 @@ impl Default for meshauth_str {
     }
 }
 
-fn with<T>(p: *const meshauth_principal, fallback: T, f: impl FnOnce(&meshauth::Principal) -> T) -> T {
+fn with<T>(
+    p: *const meshauth_principal,
+    fallback: T,
+    f: impl FnOnce(&meshauth::Principal) -> T,
+) -> T {
     // SAFETY: `p` is NULL or a live principal from this library.
     match unsafe { p.as_ref() } {
         Some(p) => guard(fallback, || f(&p.inner)),
@@ -61,7 +64,9 @@ fn with<T>(p: *const meshauth_principal, fallback: T, f: impl FnOnce(&meshauth::
 /// Ownership: a new owned string; release it with `meshauth_string_free`.
 #[no_mangle]
 pub extern "C" fn meshauth_principal_json(p: *const meshauth_principal) -> *mut c_char {
-    with(p, std::ptr::null_mut(), |p| crate::into_owned_c_string(p.to_json()))
+    with(p, std::ptr::null_mut(), |p| {
+        crate::into_owned_c_string(p.to_json())
+    })
 }
 
 /// The full claims: the JSON text of the token's payload, exactly as signed.
@@ -69,7 +74,9 @@ pub extern "C" fn meshauth_principal_json(p: *const meshauth_principal) -> *mut 
 /// Ownership: borrowed from `p`, valid until `meshauth_principal_free(p)`. Absent if `p` is NULL.
 #[no_mangle]
 pub extern "C" fn meshauth_principal_claims_json(p: *const meshauth_principal) -> meshauth_str {
-    with(p, meshauth_str::ABSENT, |p| meshauth_str::of(p.claims_json()))
+    with(p, meshauth_str::ABSENT, |p| {
+        meshauth_str::of(p.claims_json())
+    })
 }
 
 /// `sub`; absent (`data == NULL`) when the token has none.
@@ -77,7 +84,9 @@ pub extern "C" fn meshauth_principal_claims_json(p: *const meshauth_principal) -
 /// Ownership: borrowed from `p`, valid until `meshauth_principal_free(p)`.
 #[no_mangle]
 pub extern "C" fn meshauth_principal_subject(p: *const meshauth_principal) -> meshauth_str {
-    with(p, meshauth_str::ABSENT, |p| meshauth_str::of_option(p.subject.as_ref()))
+    with(p, meshauth_str::ABSENT, |p| {
+        meshauth_str::of_option(p.subject.as_ref())
+    })
 }
 
 /// `iss` (always present on a Principal; absent only when `p` is NULL).
@@ -103,7 +112,9 @@ pub extern "C" fn meshauth_principal_client_id(p: *const meshauth_principal) -> 
 /// Ownership: borrowed from `p`, valid until `meshauth_principal_free(p)`.
 #[no_mangle]
 pub extern "C" fn meshauth_principal_jwt_id(p: *const meshauth_principal) -> meshauth_str {
-    with(p, meshauth_str::ABSENT, |p| meshauth_str::of_option(p.jwt_id.as_ref()))
+    with(p, meshauth_str::ABSENT, |p| {
+        meshauth_str::of_option(p.jwt_id.as_ref())
+    })
 }
 
 /// The raw compact token, for forwarding to first-party services.
@@ -121,7 +132,9 @@ pub extern "C" fn meshauth_principal_token(p: *const meshauth_principal) -> mesh
 ///
 /// Ownership: a new owned string; release it with `meshauth_string_free`.
 #[no_mangle]
-pub extern "C" fn meshauth_principal_authorization_header(p: *const meshauth_principal) -> *mut c_char {
+pub extern "C" fn meshauth_principal_authorization_header(
+    p: *const meshauth_principal,
+) -> *mut c_char {
     with(p, std::ptr::null_mut(), |p| {
         crate::into_owned_c_string(p.authorization_header())
     })
@@ -140,7 +153,10 @@ pub extern "C" fn meshauth_principal_expires_at(p: *const meshauth_principal) ->
 ///
 /// Ownership: borrows `p` for the call; returns a plain value (nothing to free).
 #[no_mangle]
-pub unsafe extern "C" fn meshauth_principal_issued_at(p: *const meshauth_principal, out: *mut i64) -> bool {
+pub unsafe extern "C" fn meshauth_principal_issued_at(
+    p: *const meshauth_principal,
+    out: *mut i64,
+) -> bool {
     optional_i64(p, out, |p| p.issued_at)
 }
 
@@ -149,7 +165,10 @@ pub unsafe extern "C" fn meshauth_principal_issued_at(p: *const meshauth_princip
 ///
 /// Ownership: borrows `p` for the call; returns a plain value (nothing to free).
 #[no_mangle]
-pub unsafe extern "C" fn meshauth_principal_not_before(p: *const meshauth_principal, out: *mut i64) -> bool {
+pub unsafe extern "C" fn meshauth_principal_not_before(
+    p: *const meshauth_principal,
+    out: *mut i64,
+) -> bool {
     optional_i64(p, out, |p| p.not_before)
 }
 
@@ -192,7 +211,10 @@ pub extern "C" fn meshauth_principal_scope_count(p: *const meshauth_principal) -
 ///
 /// Ownership: borrowed from `p`, valid until `meshauth_principal_free(p)`.
 #[no_mangle]
-pub extern "C" fn meshauth_principal_scope(p: *const meshauth_principal, index: usize) -> meshauth_str {
+pub extern "C" fn meshauth_principal_scope(
+    p: *const meshauth_principal,
+    index: usize,
+) -> meshauth_str {
     with(p, meshauth_str::ABSENT, |p| {
         meshauth_str::of_option(p.scopes.get(index))
     })
@@ -297,7 +319,10 @@ pub extern "C" fn meshauth_principal_audience_count(p: *const meshauth_principal
 ///
 /// Ownership: borrowed from `p`, valid until `meshauth_principal_free(p)`.
 #[no_mangle]
-pub extern "C" fn meshauth_principal_audience(p: *const meshauth_principal, index: usize) -> meshauth_str {
+pub extern "C" fn meshauth_principal_audience(
+    p: *const meshauth_principal,
+    index: usize,
+) -> meshauth_str {
     with(p, meshauth_str::ABSENT, |p| {
         meshauth_str::of_option(p.audiences.get(index))
     })
@@ -315,8 +340,13 @@ pub extern "C" fn meshauth_principal_role_count(p: *const meshauth_principal) ->
 ///
 /// Ownership: borrowed from `p`, valid until `meshauth_principal_free(p)`.
 #[no_mangle]
-pub extern "C" fn meshauth_principal_role(p: *const meshauth_principal, index: usize) -> meshauth_str {
-    with(p, meshauth_str::ABSENT, |p| meshauth_str::of_option(p.roles.get(index)))
+pub extern "C" fn meshauth_principal_role(
+    p: *const meshauth_principal,
+    index: usize,
+) -> meshauth_str {
+    with(p, meshauth_str::ABSENT, |p| {
+        meshauth_str::of_option(p.roles.get(index))
+    })
 }
 
 /// Release a Principal. NULL is a no-op.
@@ -336,7 +366,10 @@ pub unsafe extern "C" fn meshauth_principal_free(p: *mut meshauth_principal) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::{meshauth_error_code, meshauth_error_free, meshauth_error_http_status, meshauth_error_www_authenticate};
+    use crate::error::{
+        meshauth_error_code, meshauth_error_free, meshauth_error_http_status,
+        meshauth_error_www_authenticate,
+    };
     use std::ffi::CStr;
 
     fn sample() -> meshauth::Principal {
@@ -369,10 +402,23 @@ mod tests {
     fn from_json_refuses_other_shapes_without_echoing_values() {
         let json = sample().to_json();
         let cases = [
-            (json.replace("\"token\":\"a.b.c\"", "\"token\":5"), "invalid type: integer, expected a string"),
-            (json.replace(",\"token\":\"a.b.c\"", ""), "missing field `token`"),
-            (json.replace("\"token\":\"a.b.c\"", "\"token\":\"a.b.c\",\"x\":1"), "unknown field `x`"),
-            (json.replace("\"claims\":{", "\"claims\":[{").replace("},\"token\"", "}],\"token\""), "claims must be a JSON object"),
+            (
+                json.replace("\"token\":\"a.b.c\"", "\"token\":5"),
+                "invalid type: integer, expected a string",
+            ),
+            (
+                json.replace(",\"token\":\"a.b.c\"", ""),
+                "missing field `token`",
+            ),
+            (
+                json.replace("\"token\":\"a.b.c\"", "\"token\":\"a.b.c\",\"x\":1"),
+                "unknown field `x`",
+            ),
+            (
+                json.replace("\"claims\":{", "\"claims\":[{")
+                    .replace("},\"token\"", "}],\"token\""),
+                "claims must be a JSON object",
+            ),
             ("[]".to_owned(), "Principal JSON"),
         ];
         for (text, want) in cases {
@@ -384,14 +430,20 @@ mod tests {
 
     fn require(p: &meshauth_principal, scopes: &str) -> (meshauth_result, *mut meshauth_error) {
         let mut err = std::ptr::null_mut();
-        let r = unsafe { meshauth_principal_require_scopes(p, scopes.as_ptr(), scopes.len(), &mut err) };
+        let r = unsafe {
+            meshauth_principal_require_scopes(p, scopes.as_ptr(), scopes.len(), &mut err)
+        };
         (r, err)
     }
 
     #[test]
     fn require_scopes_answers_with_the_core_error() {
         let p = meshauth_principal { inner: sample() };
-        for ok in ["[]", "[\"orders:read\"]", "[\"orders:write\",\"orders:read\"]"] {
+        for ok in [
+            "[]",
+            "[\"orders:read\"]",
+            "[\"orders:write\",\"orders:read\"]",
+        ] {
             let (r, err) = require(&p, ok);
             assert_eq!(r, meshauth_result::MESHAUTH_OK, "{ok}");
             assert!(err.is_null());
@@ -399,15 +451,28 @@ mod tests {
         let (r, err) = require(&p, "[\"orders:read\",\"orders:admin\"]");
         assert_eq!(r, meshauth_result::MESHAUTH_INSUFFICIENT_SCOPE);
         assert_eq!(meshauth_error_http_status(err), 403);
-        let www = unsafe { CStr::from_ptr(meshauth_error_www_authenticate(err)) }.to_str().unwrap();
-        assert!(www.starts_with("Bearer error=\"insufficient_scope\""), "{www}");
-        assert!(www.ends_with(", scope=\"orders:read orders:admin\""), "{www}");
+        let www = unsafe { CStr::from_ptr(meshauth_error_www_authenticate(err)) }
+            .to_str()
+            .unwrap();
+        assert!(
+            www.starts_with("Bearer error=\"insufficient_scope\""),
+            "{www}"
+        );
+        assert!(
+            www.ends_with(", scope=\"orders:read orders:admin\""),
+            "{www}"
+        );
         unsafe { meshauth_error_free(err) };
 
         for bad in ["", "{", "\"orders:read\"", "[1]", "[\"a\",null]"] {
             let (r, err) = require(&p, bad);
             assert_eq!(r, meshauth_result::MESHAUTH_INVALID_CONFIG, "{bad:?}");
-            assert_eq!(unsafe { CStr::from_ptr(meshauth_error_code(err)) }.to_str().unwrap(), "invalid_config");
+            assert_eq!(
+                unsafe { CStr::from_ptr(meshauth_error_code(err)) }
+                    .to_str()
+                    .unwrap(),
+                "invalid_config"
+            );
             assert_eq!(meshauth_error_http_status(err), 0);
             unsafe { meshauth_error_free(err) };
         }

@@ -153,7 +153,19 @@ pub unsafe extern "C" fn meshauth_token_client_jwt_bearer(
     err: *mut *mut meshauth_error,
 ) -> meshauth_result {
     // SAFETY: forwarded from this function's own contract.
-    unsafe { exchange(c, assertion, assertion_len, "assertion", request_json, request_len, out, err, TokenClient::jwt_bearer) }
+    unsafe {
+        exchange(
+            c,
+            assertion,
+            assertion_len,
+            "assertion",
+            request_json,
+            request_len,
+            out,
+            err,
+            TokenClient::jwt_bearer,
+        )
+    }
 }
 
 /// RFC 8693 token exchange of `(subject_token, subject_len)` (UTF-8) for a token for another
@@ -175,7 +187,19 @@ pub unsafe extern "C" fn meshauth_token_client_token_exchange(
     err: *mut *mut meshauth_error,
 ) -> meshauth_result {
     // SAFETY: forwarded from this function's own contract.
-    unsafe { exchange(c, subject_token, subject_len, "subject_token", request_json, request_len, out, err, TokenClient::token_exchange) }
+    unsafe {
+        exchange(
+            c,
+            subject_token,
+            subject_len,
+            "subject_token",
+            request_json,
+            request_len,
+            out,
+            err,
+            TokenClient::token_exchange,
+        )
+    }
 }
 
 /// The shared body of the two exchange grants: read the token and the request, call `grant`.
@@ -224,7 +248,11 @@ pub unsafe extern "C" fn meshauth_token_client_free(c: *mut meshauth_token_clien
     })
 }
 
-fn with<T>(t: *const meshauth_access_token, fallback: T, f: impl FnOnce(&meshauth_access_token) -> T) -> T {
+fn with<T>(
+    t: *const meshauth_access_token,
+    fallback: T,
+    f: impl FnOnce(&meshauth_access_token) -> T,
+) -> T {
     // SAFETY: `t` is NULL or a live access token from this library.
     match unsafe { t.as_ref() } {
         Some(t) => guard(fallback, || f(t)),
@@ -247,7 +275,9 @@ pub extern "C" fn meshauth_access_token_value(t: *const meshauth_access_token) -
 ///
 /// Ownership: a new owned string; release it with `meshauth_string_free`.
 #[no_mangle]
-pub extern "C" fn meshauth_access_token_authorization_header(t: *const meshauth_access_token) -> *mut c_char {
+pub extern "C" fn meshauth_access_token_authorization_header(
+    t: *const meshauth_access_token,
+) -> *mut c_char {
     with(t, std::ptr::null_mut(), |t| {
         crate::into_owned_c_string(t.inner.authorization_header())
     })
@@ -258,7 +288,10 @@ pub extern "C" fn meshauth_access_token_authorization_header(t: *const meshauth_
 ///
 /// Ownership: borrows `t` for the call; returns a plain value (nothing to free).
 #[no_mangle]
-pub unsafe extern "C" fn meshauth_access_token_expires_at(t: *const meshauth_access_token, out: *mut i64) -> bool {
+pub unsafe extern "C" fn meshauth_access_token_expires_at(
+    t: *const meshauth_access_token,
+    out: *mut i64,
+) -> bool {
     if out.is_null() {
         return false;
     }
@@ -315,18 +348,33 @@ mod tests {
     fn a_request_is_refused_before_any_network_io() {
         let cfg = r#"{"token_endpoint":"http://127.0.0.1:9/token","client_id":"orders","client_secret":"s"}"#;
         let mut c: *mut meshauth_token_client = std::ptr::null_mut();
-        let r = unsafe { meshauth_token_client_new(cfg.as_ptr(), cfg.len(), &mut c, std::ptr::null_mut()) };
+        let r = unsafe {
+            meshauth_token_client_new(cfg.as_ptr(), cfg.len(), &mut c, std::ptr::null_mut())
+        };
         assert_eq!(r, meshauth_result::MESHAUTH_OK);
         let mut t: *mut meshauth_access_token = std::ptr::null_mut();
         // Nothing cached yet: OK with NULL.
         let r = unsafe {
-            meshauth_token_client_client_credentials_cached(c, std::ptr::null(), 0, &mut t, std::ptr::null_mut())
+            meshauth_token_client_client_credentials_cached(
+                c,
+                std::ptr::null(),
+                0,
+                &mut t,
+                std::ptr::null_mut(),
+            )
         };
         assert_eq!((r, t.is_null()), (meshauth_result::MESHAUTH_OK, true));
         let bad = r#"{"actor_token":"x"}"#;
         let mut err: *mut meshauth_error = std::ptr::null_mut();
-        let r =
-            unsafe { meshauth_token_client_client_credentials_cached(c, bad.as_ptr(), bad.len(), &mut t, &mut err) };
+        let r = unsafe {
+            meshauth_token_client_client_credentials_cached(
+                c,
+                bad.as_ptr(),
+                bad.len(),
+                &mut t,
+                &mut err,
+            )
+        };
         assert_eq!(r, meshauth_result::MESHAUTH_INVALID_CONFIG);
         let msg = unsafe { CStr::from_ptr(crate::error::meshauth_error_message(err)) };
         assert!(!msg.to_str().unwrap().is_empty());

@@ -141,6 +141,9 @@ static void test_validator_new(void) {
     err = NULL;
     EXPECT(meshauth_validator_new(U8("{\"issuer\":\"\xff\"}"), 14, &v, &err), MESHAUTH_INVALID_UTF8, "invalid_utf8");
     CHECK(v == SENTINEL_V);
+    err = NULL;
+    EXPECT(meshauth_validator_new(U8(CONFIG), SIZE_MAX, &v, &err), MESHAUTH_INVALID_LENGTH, "invalid_length");
+    CHECK(v == SENTINEL_V);
 
     const char *bad[] = {
         "", "{", "[]", "null", "{\"issuer\":\"https://issuer.example\",\"audience\":\"orders\",\"pem\":\"x\",\"no_such_field\":1}",
@@ -184,6 +187,20 @@ static void test_validate_arguments(meshauth_validator *v) {
     /* A token is bytes: not UTF-8 is a malformed token (HTTP 401), not a boundary failure. */
     EXPECT(meshauth_validator_validate(v, U8("a.\xc3\x28.c"), 6, 0, &p, &err), MESHAUTH_MALFORMED_TOKEN, "malformed_token");
     CHECK(p == SENTINEL_P);
+
+    /* A length above PTRDIFF_MAX (a negative length cast to size_t, say) is refused at the
+     * boundary before the pointer is read: no abort, no out-of-bounds read under ASan. */
+    const size_t huge[] = {SIZE_MAX, (size_t)PTRDIFF_MAX + 1};
+    for (size_t i = 0; i < sizeof huge / sizeof *huge; i++) {
+        err = NULL;
+        EXPECT(meshauth_validator_validate(v, U8("a.b.c"), huge[i], 0, &p, &err), MESHAUTH_INVALID_LENGTH, "invalid_length");
+        CHECK(p == SENTINEL_P);
+        err = NULL;
+        EXPECT(meshauth_validator_validate_cached(v, U8("a.b.c"), huge[i], 0, &p, &err), MESHAUTH_INVALID_LENGTH,
+               "invalid_length");
+        CHECK(p == SENTINEL_P);
+    }
+    CHECK(!strcmp(meshauth_result_name(MESHAUTH_INVALID_LENGTH), "invalid_length"));
 
     /* Token failures come from the core with their catalogue code, status and challenge. */
     err = NULL;

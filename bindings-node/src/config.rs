@@ -1,7 +1,7 @@
 //! JavaScript options → `meshauth::Config` (and the key renaming the token client's options and
 //! requests share, see `token_client.rs`).
 //!
-//! The options object uses the one schema of DESIGN.md §3. Node accepts each field's snake_case
+//! The options object uses the one configuration schema of every meshauth binding. Node accepts each field's snake_case
 //! name and its camelCase form (`jwks_url` / `jwksUrl`): this module renames camelCase keys
 //! generically (an upper-case ASCII letter `X` becomes `_x`) and hands the JSON to
 //! [`meshauth::Config::from_value`], which owns every rule, including refusing unknown fields.

@@ -20,6 +20,9 @@ pub const ERROR_NAME: &str = "MeshAuthError";
 
 /// Convert a core error into a `napi::Error` that holds the JavaScript error object itself, so a
 /// throw or a promise rejection hands that very object (with its extra properties) to JavaScript.
+/// The validation path uses [`error_value`] instead: napi-rs turns a `napi::Error` built from a
+/// JavaScript value into a reference plus a `String(err)` and a `cause` lookup, which a throw or a
+/// rejection does not need.
 pub(crate) fn to_napi_error(env: &Env, e: &meshauth::Error) -> napi::Error {
     match build_error_object(env, e) {
         Ok(obj) => napi::Error::from(obj.to_unknown()),
@@ -29,19 +32,42 @@ pub(crate) fn to_napi_error(env: &Env, e: &meshauth::Error) -> napi::Error {
     }
 }
 
+/// The JavaScript error object for `e` (see the module docs), as a raw value.
+pub(crate) fn error_value(env: &Env, e: &meshauth::Error) -> Result<sys::napi_value> {
+    let raw = env.raw();
+    let mut err = std::ptr::null_mut();
+    // SAFETY: `raw` is the live env of the current call; every value passed is created in it.
+    unsafe {
+        let code = str_value(raw, e.code().as_str())?;
+        let message = str_value(raw, e.message())?;
+        // The stack is captured here, so it starts at the JavaScript caller of the meshauth
+        // function. `code` is set by the decorator, first (as napi_create_error would set it, but
+        // with a JavaScript store instead of a slow API one).
+        check_status!(sys::napi_create_error(raw, std::ptr::null_mut(), message, &mut err))?;
+        let number = u32::to_napi_value(raw, e.code().number())?;
+        let status = Option::<u32>::to_napi_value(raw, e.http_status().map(u32::from))?;
+        let www = match e.www_authenticate() {
+            Some(w) => str_value(raw, &w)?,
+            None => Null::to_napi_value(raw, Null)?,
+        };
+        let oauth = match e.oauth_error() {
+            Some(o) => str_value(raw, o)?,
+            None => Null::to_napi_value(raw, Null)?,
+        };
+        crate::env_data::decorate_error(raw, &[err, code, number, status, www, oauth])?;
+    }
+    Ok(err)
+}
+
+/// SAFETY (of the callers): `env` is the live env of the current call.
+unsafe fn str_value(env: sys::napi_env, s: &str) -> Result<sys::napi_value> {
+    let mut v = std::ptr::null_mut();
+    check_status!(unsafe { sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut v) })?;
+    Ok(v)
+}
+
 fn build_error_object<'env>(env: &'env Env, e: &meshauth::Error) -> Result<Object<'env>> {
-    let code = env.create_string(e.code().as_str())?;
-    let message = env.create_string(e.message())?;
-    let mut raw = std::ptr::null_mut();
-    // napi_create_error sets `code` as an own property, like Node's own errors.
-    check_status!(unsafe { sys::napi_create_error(env.raw(), code.raw(), message.raw(), &mut raw) })?;
-    let mut obj = Object::from_raw(env.raw(), raw);
-    obj.set_named_property("name", ERROR_NAME)?;
-    obj.set_named_property("number", e.code().number())?;
-    obj.set_named_property("status", e.http_status().map(u32::from))?;
-    obj.set_named_property("wwwAuthenticate", e.www_authenticate())?;
-    obj.set_named_property("oauthError", e.oauth_error())?;
-    Ok(obj)
+    Ok(Object::from_raw(env.raw(), error_value(env, e)?))
 }
 
 /// Every error code of the catalogue, in catalogue order (the order of their stable numbers).
@@ -88,6 +114,22 @@ pub(crate) fn type_error(env: &Env, message: &str) -> napi::Error {
         let msg = env.create_string(message)?;
         let mut raw = std::ptr::null_mut();
         check_status!(unsafe { sys::napi_create_type_error(env.raw(), code.raw(), msg.raw(), &mut raw) })?;
+        Ok(Object::from_raw(env.raw(), raw).to_unknown())
+    };
+    match build() {
+        Ok(v) => napi::Error::from(v),
+        Err(_) => napi::Error::new(Status::InvalidArg, message.to_owned()),
+    }
+}
+
+/// A JavaScript `RangeError` (code `ERR_OUT_OF_RANGE`, like Node's own) for an argument beyond
+/// the sizes meshauth reads.
+pub(crate) fn range_error(env: &Env, message: &str) -> napi::Error {
+    let build = || -> Result<Unknown<'_>> {
+        let code = env.create_string("ERR_OUT_OF_RANGE")?;
+        let msg = env.create_string(message)?;
+        let mut raw = std::ptr::null_mut();
+        check_status!(unsafe { sys::napi_create_range_error(env.raw(), code.raw(), msg.raw(), &mut raw) })?;
         Ok(Object::from_raw(env.raw(), raw).to_unknown())
     };
     match build() {

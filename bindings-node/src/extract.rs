@@ -11,7 +11,13 @@
 //!   `null`/`undefined` lets the core parse the `Cookie` header(s) itself (which also catches a
 //!   cookie sent twice, something a parsed object can no longer show).
 //!
-//! A value of another shape is a `TypeError` (a programming error, not a request error).
+//! A value of another shape is a `TypeError` (a programming error, not a request error). Sizes
+//! read from JavaScript are bounded before anything is allocated for them: at most
+//! [`MAX_ENTRIES`] entries in one `headers` or `cookies` value (or in one header's array of
+//! values), and at most [`MAX_STRING_BYTES`] bytes in one name or value; beyond is a `RangeError`
+//! (code `ERR_OUT_OF_RANGE`). A sparse array claims any length up to 2^32 − 1 at no cost to its
+//! maker, so its length alone must never size an allocation or a loop. Both bounds are far above
+//! what an HTTP server hands over (Node accepts 2000 headers and 16 KiB of them by default).
 
 use std::ptr;
 
@@ -19,12 +25,18 @@ use meshauth::Request;
 use napi::bindgen_prelude::*;
 use napi::{sys, Env, JsValue};
 
-use crate::error::type_error;
+use crate::error::{range_error, type_error};
+
+/// The most entries read from one `headers` or `cookies` value, or from one header's array of
+/// values (a flat `rawHeaders` array counts each name and each value).
+pub(crate) const MAX_ENTRIES: u32 = 65_536;
+/// The most bytes (UTF-8) read from one header or cookie name or value.
+pub(crate) const MAX_STRING_BYTES: usize = 1 << 20;
 
 /// The request as JavaScript passes it: `{ headers, cookies }`.
 ///
 /// Read with direct napi calls rather than a generic JSON conversion: measured about 4x cheaper
-/// for a typical `req.headers` object (see README, "Performance").
+/// for a typical `req.headers` object (see `bench/RESULTS.md`).
 pub(crate) fn request_from_js(env: &Env, request: &Object) -> Result<Request> {
     let raw_env = env.raw();
     let headers = unsafe { property(raw_env, request.raw(), c"headers")? };
@@ -32,31 +44,52 @@ pub(crate) fn request_from_js(env: &Env, request: &Object) -> Result<Request> {
     let mut out = Request::default();
     unsafe {
         if let Some(h) = headers {
-            out.headers = pairs(raw_env, h, "headers", true).map_err(|m| type_error(env, &m))?;
+            out.headers = pairs(raw_env, h, "headers", true).map_err(|r| r.into_error(env))?;
         }
         if let Some(c) = cookies {
-            out.cookies = Some(pairs(raw_env, c, "cookies", false).map_err(|m| type_error(env, &m))?);
+            out.cookies = Some(pairs(raw_env, c, "cookies", false).map_err(|r| r.into_error(env))?);
         }
     }
     Ok(out)
 }
 
-/// Why a value has the wrong shape, or a failed napi call: `Err(String)` becomes a `TypeError`.
-type Shaped<T> = std::result::Result<T, String>;
-
-fn shape_error(what: &str, detail: &str) -> String {
-    format!("meshauth: `{what}` {detail}")
+/// Why a value cannot be read: a wrong shape or a failed napi call (a `TypeError`), or a size
+/// beyond the bounds of the module docs (a `RangeError`).
+enum Refusal {
+    Shape(String),
+    Size(String),
 }
 
-fn napi_failed(status: sys::napi_status) -> String {
-    format!("meshauth: napi call failed ({status})")
+impl Refusal {
+    fn into_error(self, env: &Env) -> Error {
+        match self {
+            Refusal::Shape(m) => type_error(env, &m),
+            Refusal::Size(m) => range_error(env, &m),
+        }
+    }
+}
+
+impl From<String> for Refusal {
+    fn from(m: String) -> Self {
+        Refusal::Shape(m)
+    }
+}
+
+type Shaped<T> = std::result::Result<T, Refusal>;
+
+fn shape_error(what: &str, detail: &str) -> Refusal {
+    Refusal::Shape(format!("meshauth: `{what}` {detail}"))
+}
+
+fn napi_failed(status: sys::napi_status) -> Refusal {
+    Refusal::Shape(format!("meshauth: napi call failed ({status})"))
 }
 
 macro_rules! call {
     ($e:expr) => {{
         let status = $e;
         if status != sys::Status::napi_ok {
-            return Err(napi_failed(status).into());
+            return Err(napi_failed(status));
         }
     }};
 }
@@ -68,7 +101,7 @@ unsafe fn property(env: sys::napi_env, obj: sys::napi_value, name: &std::ffi::CS
     match unsafe { type_of(env, v) } {
         Ok(sys::ValueType::napi_undefined) | Ok(sys::ValueType::napi_null) => Ok(None),
         Ok(_) => Ok(Some(v)),
-        Err(m) => Err(Error::new(Status::GenericFailure, m)),
+        Err(Refusal::Shape(m) | Refusal::Size(m)) => Err(Error::new(Status::GenericFailure, m)),
     }
 }
 
@@ -84,9 +117,13 @@ unsafe fn is_array(env: sys::napi_env, v: sys::napi_value) -> Shaped<bool> {
     Ok(b)
 }
 
-unsafe fn array_items(env: sys::napi_env, v: sys::napi_value) -> Shaped<Vec<sys::napi_value>> {
+/// The elements of the array `v`, refused (before any allocation) when it claims more than `max`.
+unsafe fn array_items(env: sys::napi_env, v: sys::napi_value, max: u32, what: &str) -> Shaped<Vec<sys::napi_value>> {
     let mut len = 0;
     call!(unsafe { sys::napi_get_array_length(env, v, &mut len) });
+    if len > max {
+        return Err(Refusal::Size(format!("meshauth: `{what}` has {len} entries; at most {max} are read")));
+    }
     let mut items = Vec::with_capacity(len as usize);
     for i in 0..len {
         let mut item = ptr::null_mut();
@@ -96,25 +133,30 @@ unsafe fn array_items(env: sys::napi_env, v: sys::napi_value) -> Shaped<Vec<sys:
     Ok(items)
 }
 
-unsafe fn string(env: sys::napi_env, v: sys::napi_value) -> Shaped<String> {
+unsafe fn string(env: sys::napi_env, v: sys::napi_value, what: &str) -> Shaped<String> {
     let mut len = 0;
     call!(unsafe { sys::napi_get_value_string_utf8(env, v, ptr::null_mut(), 0, &mut len) });
+    if len > MAX_STRING_BYTES {
+        return Err(Refusal::Size(format!(
+            "meshauth: a name or value in `{what}` has {len} bytes; at most {MAX_STRING_BYTES} are read"
+        )));
+    }
     let mut buf = vec![0u8; len + 1];
     let mut written = 0;
     call!(unsafe { sys::napi_get_value_string_utf8(env, v, buf.as_mut_ptr().cast(), len + 1, &mut written) });
     buf.truncate(written);
     // napi writes valid UTF-8 (lone surrogates become U+FFFD).
-    String::from_utf8(buf).map_err(|_| "meshauth: string is not UTF-8".to_owned())
+    String::from_utf8(buf).map_err(|_| Refusal::Shape("meshauth: string is not UTF-8".to_owned()))
 }
 
 /// A header or cookie value: a string, or a number written in decimal (as Node does).
 unsafe fn scalar(env: sys::napi_env, v: sys::napi_value, what: &str) -> Shaped<String> {
     match unsafe { type_of(env, v)? } {
-        sys::ValueType::napi_string => unsafe { string(env, v) },
+        sys::ValueType::napi_string => unsafe { string(env, v, what) },
         sys::ValueType::napi_number => {
             let mut s = ptr::null_mut();
             call!(unsafe { sys::napi_coerce_to_string(env, v, &mut s) });
-            unsafe { string(env, s) }
+            unsafe { string(env, s, what) }
         }
         _ => Err(shape_error(what, "values must be strings")),
     }
@@ -152,7 +194,7 @@ unsafe fn pairs(env: sys::napi_env, v: sys::napi_value, what: &str, allow_flat: 
     }
     let mut out = Vec::new();
     if unsafe { is_array(env, v)? } {
-        let items = unsafe { array_items(env, v)? };
+        let items = unsafe { array_items(env, v, MAX_ENTRIES, what)? };
         let mut flat = allow_flat;
         for &item in &items {
             if unsafe { type_of(env, item)? } != sys::ValueType::napi_string {
@@ -165,17 +207,19 @@ unsafe fn pairs(env: sys::napi_env, v: sys::napi_value, what: &str, allow_flat: 
                 return Err(shape_error(what, "as a flat array needs an even number of strings"));
             }
             for pair in items.chunks(2) {
-                out.push((unsafe { string(env, pair[0])? }, unsafe { string(env, pair[1])? }));
+                out.push((unsafe { string(env, pair[0], what)? }, unsafe { string(env, pair[1], what)? }));
             }
         } else {
             for item in items {
                 if unsafe { type_of(env, item)? } != sys::ValueType::napi_object || !unsafe { is_array(env, item)? } {
                     return Err(shape_error(what, "must be an object, or an array of [name, value] pairs"));
                 }
-                let pair = unsafe { array_items(env, item)? };
-                if pair.len() != 2 {
+                let mut len = 0;
+                call!(unsafe { sys::napi_get_array_length(env, item, &mut len) });
+                if len != 2 {
                     return Err(shape_error(what, "pairs must have exactly two elements"));
                 }
+                let pair = unsafe { array_items(env, item, 2, what)? };
                 out.push((unsafe { scalar(env, pair[0], what)? }, unsafe { scalar(env, pair[1], what)? }));
             }
         }
@@ -197,14 +241,14 @@ unsafe fn pairs(env: sys::napi_env, v: sys::napi_value, what: &str, allow_flat: 
             &mut names,
         )
     });
-    for key in unsafe { array_items(env, names)? } {
-        let name = unsafe { string(env, key)? };
+    for key in unsafe { array_items(env, names, MAX_ENTRIES, what)? } {
+        let name = unsafe { string(env, key, what)? };
         let mut value = ptr::null_mut();
         call!(unsafe { sys::napi_get_property(env, v, key, &mut value) });
         match unsafe { type_of(env, value)? } {
             sys::ValueType::napi_undefined | sys::ValueType::napi_null => {}
             sys::ValueType::napi_object if unsafe { is_array(env, value)? } => {
-                for item in unsafe { array_items(env, value)? } {
+                for item in unsafe { array_items(env, value, MAX_ENTRIES, what)? } {
                     out.push((name.clone(), unsafe { scalar(env, item, what)? }));
                 }
             }

@@ -8,8 +8,12 @@
 //! - [`principal`]: the `Principal` class returned on success
 //! - [`token_client`]: the `TokenClient` class (outgoing calls) and the `AccessToken` it returns
 //! - [`error`]: core errors → JavaScript `Error` objects with `.code`, `.status`, …; `errorCodes()`
+//! - [`env_data`]: per-environment JavaScript helpers that keep the validation path short
 
+#[cfg(feature = "bench")]
+mod bench;
 mod config;
+mod env_data;
 mod error;
 mod extract;
 mod principal;
@@ -26,7 +30,8 @@ pub use token_client::{AccessToken, TokenClient};
 pub use validator::Validator;
 
 /// Module set-up: `console.log(x)` / `util.inspect(x)` of a `Principal` or an `AccessToken` show
-/// its `toJSON()` (fields, never the token) instead of an empty `Principal {}`.
+/// its `toJSON()` (fields, never the token) instead of an empty `Principal {}`; and the
+/// per-environment helpers of [`env_data`] (including the wrappers of the sync methods).
 #[napi(module_exports)]
 pub fn install_inspect(exports: Object, env: Env) -> Result<()> {
     let install: Function<Unknown, Unknown> = env.run_script(
@@ -41,5 +46,5 @@ pub fn install_inspect(exports: Object, env: Env) -> Result<()> {
         let class: Unknown = exports.get_named_property(class)?;
         install.call(class)?;
     }
-    Ok(())
+    env_data::install(&env, exports.get_named_property("Principal")?, exports.get_named_property("Validator")?)
 }

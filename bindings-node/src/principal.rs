@@ -1,6 +1,6 @@
-//! The `Principal` class: the authenticated caller (DESIGN.md §1 step 6).
+//! The `Principal` class: the authenticated caller.
 //!
-//! Shape chosen by measurement (DESIGN.md §7, figures in bindings-node/README.md, "Performance"):
+//! Shape chosen by measurement (figures in `bench/RESULTS.md`):
 //! the class wraps the core's `meshauth::Principal` and reads each field on access, so a
 //! validation pays one small object wrap instead of building a JavaScript object with every field
 //! and the whole claims tree, most of which a service never reads.
@@ -17,6 +17,8 @@
 //! typed fields and the claims as `JSON.parse` reads them (JSON text cannot carry `BigInt`), and
 //! without `token`, so that logging a Principal never writes a usable credential.
 
+use std::ptr;
+
 use napi::bindgen_prelude::*;
 use napi::{sys, Env};
 use napi_derive::napi;
@@ -28,11 +30,57 @@ pub struct Principal {
     inner: meshauth::Principal,
 }
 
-impl Principal {
-    pub(crate) fn new(inner: meshauth::Principal) -> Self {
-        Principal { inner }
+/// A core Principal on its way to JavaScript, where it becomes a `Principal` instance.
+///
+/// Made without napi-rs's generic class path: one `napi_new_instance` of the class (see
+/// `env_data.rs`), one `napi_wrap` whose finalizer drops the Rust value, and the class's type
+/// tag, which is what the napi-rs getters and methods check before reading the wrapped value.
+/// napi-rs's path also records every instance in a registry keyed by address (with an identity
+/// hash, so entries pile into long probe sequences) that the finalizer then searches; the
+/// profile in `bench/RESULTS.md` put that path at a fifth of a warm HS256 validation.
+pub struct NewPrincipal(pub(crate) meshauth::Principal);
+
+impl TypeName for NewPrincipal {
+    fn type_name() -> &'static str {
+        "Principal"
     }
 
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl ToNapiValue for NewPrincipal {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> Result<sys::napi_value> {
+        // SAFETY: `env` is the live env of the current call (the caller's contract). `obj` is a
+        // fresh object no one else holds, so it is not wrapped yet. `native` is a leaked Box that
+        // the wrap adopts: on success the finalizer, run once when `obj` is collected, is its
+        // only owner; on failure it is still ours and dropped here. The tag is `Principal`'s own,
+        // so the napi-rs accessors that unwrap `obj` as a `Principal` find the right type.
+        unsafe {
+            let obj = crate::env_data::new_principal_object(env)?;
+            let native = Box::into_raw(Box::new(Principal { inner: val.0 }));
+            let status =
+                sys::napi_wrap(env, obj, native.cast(), Some(drop_principal), ptr::null_mut(), ptr::null_mut());
+            if status != sys::Status::napi_ok {
+                drop(Box::from_raw(native));
+                return Err(Error::new(Status::from(status), "meshauth: cannot wrap the Principal"));
+            }
+            tag_object(env, obj, &<Principal as TypeTag>::type_tag())?;
+            Ok(obj)
+        }
+    }
+}
+
+/// The finalizer of a wrapped `Principal`.
+///
+/// SAFETY (of the callers): Node calls it once, with the `data` given to `napi_wrap`: a
+/// `Box<Principal>` leaked by `NewPrincipal::to_napi_value`.
+unsafe extern "C" fn drop_principal(_env: sys::napi_env, data: *mut std::ffi::c_void, _hint: *mut std::ffi::c_void) {
+    drop(unsafe { Box::from_raw(data.cast::<Principal>()) });
+}
+
+impl Principal {
     fn claims_value(&self) -> Result<Value> {
         serde_json::from_str(self.inner.claims_json())
             .map_err(|e| Error::new(Status::GenericFailure, format!("meshauth: claims JSON: {e}")))
@@ -159,8 +207,7 @@ impl Principal {
         }
         let scopes = unsafe { Vec::<String>::from_napi_value(env.raw(), scopes.raw()) }
             .map_err(|_| crate::error::type_error(env, NOT_A_LIST))?;
-        crate::error::guard(|| self.inner.require_scopes(&scopes))?
-            .map_err(|e| crate::error::to_napi_error(env, &e))
+        crate::error::guard(|| self.inner.require_scopes(&scopes))?.map_err(|e| crate::error::to_napi_error(env, &e))
     }
 
     /// A plain object for `JSON.stringify`: the typed fields and the claims (integers as `Number`),

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module'
 const require = createRequire(import.meta.url)
 const { errorCodes, createError, isMeshAuthError } = require('meshauth')
 
-// DESIGN.md §4, in catalogue order: [code, HTTP status, RFC 6750 error attribute | 'plain' | null].
+// The error catalogue, in order: [code, HTTP status, RFC 6750 error attribute | 'plain' | null].
 const CATALOGUE = [
   ['no_credentials', 401, 'plain'],
   ['invalid_request', 400, 'invalid_request'],

@@ -176,6 +176,81 @@ test('authenticate: headers object, rawHeaders, pairs, cookies', async () => {
   assert.throws(() => v.authenticateSync({ headers: { a: { b: 1 } } }), TypeError)
 })
 
+test('sizes read from a request are bounded before anything is allocated (sparse arrays, long strings)', async () => {
+  const token = sign('RS256', claims())
+  const v = new Validator(options({ cookieName: 'at' }))
+  const sparse = () => {
+    const a = []
+    a.length = 2 ** 32 - 1 // costs nothing to make; read naively it is a 32 GiB allocation
+    return a
+  }
+  const tooMany = { name: 'RangeError', code: 'ERR_OUT_OF_RANGE', message: /4294967295 entries/ }
+  assert.throws(() => v.authenticateSync({ headers: sparse() }, at), tooMany)
+  assert.throws(() => v.authenticateSync({ cookies: sparse() }, at), tooMany)
+  assert.throws(() => v.authenticateSync({ headers: { authorization: sparse() } }, at), tooMany)
+  assert.throws(() => v.authenticate({ headers: sparse() }, at), tooMany)
+  // A pair must have two elements, whatever length it claims.
+  assert.throws(() => v.authenticateSync({ headers: [sparse()] }, at), { name: 'TypeError', message: /exactly two elements/ })
+  assert.throws(() => v.authenticateSync({ cookies: [sparse()] }, at), { name: 'TypeError', message: /exactly two elements/ })
+  const huge = 'x'.repeat(2 ** 20 + 1)
+  assert.throws(() => v.authenticateSync({ headers: { 'x-big': huge, authorization: `Bearer ${token}` } }, at), {
+    name: 'RangeError',
+    code: 'ERR_OUT_OF_RANGE',
+    message: /1048577 bytes/,
+  })
+  // Up to the bounds, requests are read as before: 65 536 flat entries, a 1 MiB value.
+  const raw = []
+  for (let i = 0; i < 32767; i++) raw.push(`x-h${i}`, 'v')
+  raw.push('authorization', `Bearer ${token}`)
+  assert.equal(raw.length, 65536)
+  assert.equal(v.authenticateSync({ headers: raw }, at).subject, 'alice')
+  assert.throws(() => v.authenticateSync({ headers: [...raw, 'x', 'y'] }, at), { name: 'RangeError', message: /65538 entries/ })
+  const big = 'x'.repeat(2 ** 20)
+  assert.equal(v.authenticateSync({ headers: { 'x-big': big, authorization: `Bearer ${token}` } }, at).subject, 'alice')
+})
+
+test('per-call options: now is a number of seconds; anything else is a TypeError', async () => {
+  const token = sign('ES256', claims())
+  const v = new Validator(options())
+  assert.equal(v.validateSync(token, { now: NOW }).subject, 'alice')
+  assert.equal(v.validateSync(token, { now: NOW + 0.9 }).subject, 'alice')
+  assert.equal((await v.validate(token, { now: NOW })).subject, 'alice')
+  // Without `now` (or with null/undefined) the clock is the current time: the fixture token expired long ago.
+  for (const o of [undefined, null, {}, { now: undefined }, { now: null }]) {
+    assert.throws(() => v.validateSync(token, o), { code: 'token_expired' })
+    await assert.rejects(v.validate(token, o), { code: 'token_expired' })
+  }
+  assert.throws(() => v.validateSync(token, { now: NOW + 7200 }), { code: 'token_expired' })
+  for (const o of [{ now: String(NOW) }, { now: BigInt(NOW) }, 5, 'now']) {
+    assert.throws(() => v.validateSync(token, o), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })
+    await assert.rejects(v.validate(token, o), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })
+    assert.throws(() => v.authenticateSync({ headers: { authorization: `Bearer ${token}` } }, o), TypeError)
+  }
+})
+
+test('a thrown MeshAuthError is a real Error whose stack names its caller', () => {
+  const v = new Validator(options())
+  function handleRequest() {
+    return v.validateSync('not-a-jwt', at)
+  }
+  function handleHttpRequest() {
+    return v.authenticateSync({ headers: { authorization: 'Bearer not-a-jwt' } }, at)
+  }
+  for (const [fn, name] of [[handleRequest, 'handleRequest'], [handleHttpRequest, 'handleHttpRequest']]) {
+    assert.throws(fn, (e) => {
+      assert.ok(e instanceof Error && isMeshAuthError(e))
+      assert.equal(e.code, 'malformed_token')
+      assert.deepEqual(Object.keys(e), ['code', 'name', 'number', 'status', 'wwwAuthenticate', 'oauthError'])
+      assert.match(e.stack, new RegExp(`^MeshAuthError: .*\\n(.*\\n)?\\s+at ${name} `))
+      return true
+    })
+  }
+  // The sync methods keep their names and still refuse a foreign receiver.
+  assert.equal(Validator.prototype.validateSync.name, 'validateSync')
+  assert.equal(Validator.prototype.authenticateSync.name, 'authenticateSync')
+  assert.throws(() => Validator.prototype.validateSync.call({}, 'a.b.c'), TypeError)
+})
+
 test('refresh() is a no-op Promise for inline keys', async () => {
   const v = new Validator(options())
   assert.equal(await v.refresh(), undefined)
