@@ -1,88 +1,29 @@
 package meshauth
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/meshauth/meshauth-go/meshauthtest"
 )
 
-// devIssuer runs the development issuer (meshauth-issuer) on a free loopback port.
+// devIssuer is the development issuer started by meshauthtest (MESHAUTH_ISSUER_BIN, else the
+// bundled one), with the raw HTTP helpers these tests use.
 type devIssuer struct {
-	cmd    *exec.Cmd
+	*meshauthtest.DevIssuer
 	base   string // http://127.0.0.1:PORT
 	issuer string // the `issuer` of its discovery document
 }
 
-func issuerBinary(t *testing.T) string {
-	if bin := os.Getenv("MESHAUTH_ISSUER_BIN"); bin != "" {
-		return bin // set explicitly (make test-go): a missing binary is a failure
-	}
-	bin, _ := filepath.Abs(filepath.Join("..", "..", "target", "debug", "meshauth-issuer"))
-	if _, err := os.Stat(bin); err != nil {
-		t.Skipf("no development issuer at %s (build it: cargo build -p meshauth-issuer)", bin)
-	}
-	return bin
-}
-
 func startIssuer(t *testing.T) *devIssuer {
 	t.Helper()
-	cmd := exec.Command(issuerBinary(t), "--port", "0", "--dev-endpoints")
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting the issuer: %v", err)
-	}
-	d := &devIssuer{cmd: cmd}
-	t.Cleanup(d.stop)
-	line := make(chan string, 1)
-	go func() {
-		s := bufio.NewScanner(out)
-		if s.Scan() {
-			line <- s.Text()
-		}
-		close(line)
-		for s.Scan() { // keep draining stdout
-		}
-	}()
-	select {
-	case l := <-line:
-		const prefix = "meshauth-issuer listening on "
-		if !strings.HasPrefix(l, prefix) {
-			t.Fatalf("issuer said %q", l)
-		}
-		d.base = strings.TrimPrefix(l, prefix)
-	case <-time.After(20 * time.Second):
-		t.Fatal("the issuer did not start")
-	}
-	var meta struct {
-		Issuer  string `json:"issuer"`
-		JWKSURI string `json:"jwks_uri"`
-	}
-	d.getJSON(t, "/.well-known/openid-configuration", &meta)
-	if meta.Issuer == "" || meta.JWKSURI == "" {
-		t.Fatalf("discovery document %+v", meta)
-	}
-	d.issuer = meta.Issuer
-	return d
-}
-
-func (d *devIssuer) stop() {
-	if d.cmd.Process != nil && d.cmd.ProcessState == nil {
-		_ = d.cmd.Process.Kill()
-		_ = d.cmd.Wait()
-	}
+	dev := meshauthtest.New(t)
+	return &devIssuer{DevIssuer: dev, base: dev.URL, issuer: dev.Issuer}
 }
 
 func (d *devIssuer) getJSON(t *testing.T, path string, out any) {
@@ -214,7 +155,7 @@ func TestUnreachableKeySource(t *testing.T) {
 	d := startIssuer(t)
 	token := d.mint(t, map[string]any{"claims": map[string]any{"sub": "alice", "aud": "orders"}})
 	base, issuer := d.base, d.issuer
-	d.stop()
+	d.Stop()
 	v, err := NewValidator(map[string]any{"issuer": issuer, "audience": "orders", "jwks_url": base + "/jwks",
 		"http_timeout_ms": 2000})
 	if err != nil {

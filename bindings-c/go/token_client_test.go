@@ -197,7 +197,7 @@ func TestTokenClientRefusals(t *testing.T) {
 		"client_secret": "orders-dev-secret", "http_timeout_ms": 2000})
 	discovered := tokenClient(t, map[string]any{"issuer": d.issuer, "client_id": "orders",
 		"client_secret": "orders-dev-secret", "http_timeout_ms": 2000})
-	d.stop()
+	d.Stop()
 	tok, err = direct.ClientCredentials(ctx, TokenRequest{})
 	refused(t, "issuer down", tok, err, "")
 	tok, err = discovered.JWTBearer(ctx, user, TokenRequest{})
