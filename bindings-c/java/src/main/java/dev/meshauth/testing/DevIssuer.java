@@ -55,10 +55,16 @@ public final class DevIssuer implements AutoCloseable {
         this.issuer = issuer;
     }
 
-    /** Start the issuer on a free loopback port; extra arguments follow {@code --port 0}. */
+    /**
+     * Start the issuer on a free loopback port; extra arguments follow {@code --port 0}. When the
+     * executable has the {@code --dev-endpoints} flag (which {@link #mint} and {@link #rotate} need:
+     * {@code /dev/*} is served only with it), it is added unless {@code args} name it already.
+     */
     public static DevIssuer start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(issuerBinary().toString(), "--port", "0"));
+        String bin = issuerBinary().toString();
+        List<String> command = new ArrayList<>(List.of(bin, "--port", "0"));
         command.addAll(List.of(args));
+        if (!command.contains(DEV_ENDPOINTS) && hasDevEndpointsFlag(bin)) command.add(DEV_ENDPOINTS);
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
@@ -97,6 +103,23 @@ public final class DevIssuer implements AutoCloseable {
         } catch (RuntimeException | IOException e) {
             dev.close();
             throw e;
+        }
+    }
+
+    private static final String DEV_ENDPOINTS = "--dev-endpoints";
+
+    /** Whether {@code bin --help} lists {@code --dev-endpoints} (issuers before it served /dev/* always). */
+    private static boolean hasDevEndpointsFlag(String bin) throws IOException {
+        Process help = new ProcessBuilder(bin, "--help").redirectErrorStream(true).start();
+        try {
+            String text = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            help.waitFor(10, TimeUnit.SECONDS);
+            return text.contains(DEV_ENDPOINTS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking meshauth-issuer --help", e);
+        } finally {
+            help.destroy();
         }
     }
 
