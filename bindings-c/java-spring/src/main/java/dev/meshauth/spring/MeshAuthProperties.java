@@ -20,7 +20,7 @@ import org.springframework.core.env.Environment;
  * configuration reference); {@code allowed-clients} is accepted for {@code allowed_clients}. Lists
  * and nested objects (e.g. {@code issuers}) keep their shape. Text values {@code true}/{@code false}
  * and whole numbers (from environment variables or {@code @DynamicPropertySource}) become JSON
- * booleans and numbers. An unknown option is the core's {@code invalid_config} at startup.
+ * booleans and numbers; {@code ${...}} placeholders are resolved. An unknown option is the core's {@code invalid_config} at startup.
  *
  * <pre>
  * meshauth:
@@ -79,7 +79,7 @@ public final class MeshAuthProperties {
         if (values.isEmpty()) return null;
         Object tree = null;
         for (Map.Entry<ConfigurationPropertyName, Object> e : values.entrySet()) {
-            tree = put(tree, e.getKey(), root.getNumberOfElements(), coerce(e.getValue()));
+            tree = put(tree, e.getKey(), root.getNumberOfElements(), coerce(resolve(env, e.getValue())));
         }
         return finish(tree);
     }
@@ -115,6 +115,11 @@ public final class MeshAuthProperties {
         Map<String, Object> out = new LinkedHashMap<>();
         map.forEach((k, v) -> out.put((String) k, finish(v)));
         return out;
+    }
+
+    /** {@code ${...}} placeholders resolved, as Spring resolves them for any property. */
+    private static Object resolve(Environment env, Object value) {
+        return value instanceof String s ? env.resolveRequiredPlaceholders(s) : value;
     }
 
     private static Object coerce(Object value) {
