@@ -18,8 +18,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  *
  * <p>The starter applies it to every {@link HttpSecurity} when {@code meshauth.validator} is
  * configured (Spring Security's default configurers, {@code META-INF/spring.factories}), so an
- * application's own {@code SecurityFilterChain} needs nothing meshauth-specific. To leave a chain
- * out: {@code http.with(new MeshAuthConfigurer(), MeshAuthConfigurer::disable)}. It does nothing
+ * application's own {@code SecurityFilterChain} needs nothing meshauth-specific. It does nothing
  * when the application context has no {@link RequestAuthenticator}.
  */
 public class MeshAuthConfigurer extends AbstractHttpConfigurer<MeshAuthConfigurer, HttpSecurity> {
