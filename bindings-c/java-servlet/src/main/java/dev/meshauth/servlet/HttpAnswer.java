@@ -90,10 +90,13 @@ public final class HttpAnswer {
         return body;
     }
 
-    /** Write the whole answer (nothing when the response is committed already). */
+    /**
+     * Write the whole answer (nothing when the response is committed already). Headers other
+     * filters set before (CORS, security headers) stay; any buffered body is discarded.
+     */
     public void write(HttpServletResponse response) throws IOException {
         if (response.isCommitted()) return;
-        response.reset();
+        response.resetBuffer();
         response.setStatus(status);
         headers.forEach(response::setHeader);
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
