@@ -1,5 +1,6 @@
 package com.example.orders;
 
+import dev.meshauth.spring.MeshAuthExchangeFilters;
 import dev.meshauth.spring.MeshAuthInterceptors;
 
 import dev.meshauth.Principal;
@@ -21,6 +22,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /** A service written with the standard Spring Security idioms only; meshauth comes from the starter. */
 @SpringBootApplication
@@ -48,14 +50,43 @@ public class OrdersApp {
         return RestClient.builder().baseUrl(url).requestInterceptor(MeshAuthInterceptors.forwardCaller()).build();
     }
 
+    @Bean
+    WebClient reactiveInventory(TokenClient tokens, @Value("${inventory.url}") String url) {
+        return WebClient.builder().baseUrl(url)
+                .filter(MeshAuthExchangeFilters.serviceToken(tokens,
+                        TokenRequest.builder().audience("inventory").scope("inventory:read").build()))
+                .build();
+    }
+
+    @Bean
+    WebClient reactiveFirstParty(@Value("${inventory.url}") String url) {
+        return WebClient.builder().baseUrl(url).filter(MeshAuthExchangeFilters.forwardCaller()).build();
+    }
+
     @RestController
     static class Orders {
         private final RestClient inventory;
         private final RestClient firstParty;
+        private final WebClient reactiveInventory;
+        private final WebClient reactiveFirstParty;
 
-        Orders(@Qualifier("inventory") RestClient inventory, @Qualifier("firstParty") RestClient firstParty) {
+        Orders(@Qualifier("inventory") RestClient inventory, @Qualifier("firstParty") RestClient firstParty,
+                @Qualifier("reactiveInventory") WebClient reactiveInventory,
+                @Qualifier("reactiveFirstParty") WebClient reactiveFirstParty) {
             this.inventory = inventory;
             this.firstParty = firstParty;
+            this.reactiveInventory = reactiveInventory;
+            this.reactiveFirstParty = reactiveFirstParty;
+        }
+
+        @GetMapping("/orders/stock-reactive")
+        String stockReactive() {
+            return reactiveInventory.get().uri("/items").retrieve().bodyToMono(String.class).block();
+        }
+
+        @GetMapping("/orders/forwarded-reactive")
+        String forwardedReactive() {
+            return reactiveFirstParty.get().uri("/items").retrieve().bodyToMono(String.class).block();
         }
 
         @GetMapping("/orders")

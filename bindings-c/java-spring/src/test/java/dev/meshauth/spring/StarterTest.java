@@ -187,6 +187,19 @@ class StarterTest {
         assertEquals("inventory serves alice [orders, inventory] [orders:read]", r.getContentAsString());
     }
 
+    @Test
+    void webClientFiltersAddTheServicesTokenOrForwardTheCallers() throws Exception {
+        String t = token(Map.of("sub", "alice", "aud", List.of("orders", "inventory"), "scope", "orders:read"));
+        int before = inventorySaw.size();
+        MockHttpServletResponse own = send(get("/orders/stock-reactive").header("Authorization", "Bearer " + t));
+        assertEquals(200, own.getStatus(), own.getContentAsString());
+        assertEquals("inventory serves orders [inventory] [inventory:read]", own.getContentAsString());
+        MockHttpServletResponse forwarded = send(get("/orders/forwarded-reactive").header("Authorization", "Bearer " + t));
+        assertEquals(200, forwarded.getStatus(), forwarded.getContentAsString());
+        assertEquals("Bearer " + t, inventorySaw.get(before + 1));
+        assertEquals(before + 2, inventorySaw.size());
+    }
+
     static StandardEnvironment environment(Map<String, Object> properties) {
         StandardEnvironment env = new StandardEnvironment();
         env.getPropertySources().addFirst(new MapPropertySource("test", properties));
