@@ -26,6 +26,13 @@ else:  # Python < 3.11: the regular expression below
 
 # The Maven artifacts of dev.meshauth that `make dist-java` deploys into dist/m2.
 JAVA_ARTIFACTS = ("meshauth", "meshauth-servlet", "meshauth-spring-boot-starter")
+# Their poms in the checkout.
+JAVA_POMS = ("bindings-c/java/pom.xml", "bindings-c/java-servlet/pom.xml", "bindings-c/java-spring/pom.xml")
+
+
+def project_version(pom: str) -> Callable[[str], list[str]]:
+    """The reader of a pom's own version (its first <version>)."""
+    return lambda text: [grab(r"<version>([^<]+)</version>", text, pom)]
 
 
 def workspace_version(root: Path) -> str:
@@ -147,9 +154,7 @@ def main() -> None:
         "bindings-node/package.json": lambda t: [json.loads(t)["version"]],
         "bindings-node/npm/linux-x64-gnu/package.json": lambda t: [json.loads(t)["version"]],
         "bindings-node/index.js": lambda t: sorted(set(re.findall(r"expected (\S+) but got", t))),
-        "bindings-c/java/pom.xml": lambda t: [grab(r"<version>([^<]+)</version>", t, "bindings-c/java/pom.xml")],
-        "bindings-c/java-servlet/pom.xml": lambda t: [grab(r"<version>([^<]+)</version>", t, "bindings-c/java-servlet/pom.xml")],
-        "bindings-c/java-spring/pom.xml": lambda t: [grab(r"<version>([^<]+)</version>", t, "bindings-c/java-spring/pom.xml")],
+        **{pom: project_version(pom) for pom in JAVA_POMS},
         "examples/java/pom.xml": lambda t: re.findall(
             r"<artifactId>meshauth</artifactId>\s*<version>([^<]+)</version>", t
         ),
