@@ -134,7 +134,7 @@ test-go: c-build c-issuer ## Go binding (cgo, static libmeshauth.a): corpus, mid
 	cd $(ROOT)/examples/go && MESHAUTH_ISSUER_BIN=$(C_ISSUER_BIN) go test -count=1 -timeout 300s ./... && go vet ./...
 
 .PHONY: test-java
-test-java: c-build c-issuer ## Java binding (JNA over libmeshauth.so): JUnit corpus, API and dev-issuer suites; examples/java build and self-check
+test-java: c-build c-issuer ## Java binding (JNA over libmeshauth.so): JUnit corpus, API and dev-issuer suites; examples/java self-check; Servlet filter and Spring Boot starter
 	@command -v javac >/dev/null || (apt-get update && apt-get install -y openjdk-17-jdk-headless)
 	@command -v mvn >/dev/null || (apt-get update && apt-get install -y maven)
 	@# -B -ntp (not -q) so Surefire's "Tests run:" summary stays visible; install puts the binding
@@ -143,6 +143,26 @@ test-java: c-build c-issuer ## Java binding (JNA over libmeshauth.so): JUnit cor
 	  -Dmeshauth.corpus=$(ROOT)/testdata/corpus.json install \
 	  | { grep -Ev '^\[INFO\] ?(-+|Download.*|Building.*|Installing.*|Copying.*|Using.*|skip.*|Changes.*|Compiling.*|Recompiling.*|Nothing.*|T E S T S|Results:|Finished.*|Total time.*|Scanning.*|Loading.*|Reading.*|Writing.*|Running.*|)$$' || true; }
 	cd $(ROOT)/examples/java && mvn -B -ntp -q -Dmeshauth.library.path=$(C_LIBDIR) package exec:java -Dexec.args=--check
+	$(MAKE) --no-print-directory test-java-servlet test-java-spring
+
+# Surefire's summary lines and failures stay visible; Maven's progress lines do not.
+JAVA_MVN_FILTER := { grep -Ev '^\[INFO\] ?(-+|Download.*|Building.*|Installing.*|Copying.*|Using.*|skip.*|Changes.*|Compiling.*|Recompiling.*|Nothing.*|T E S T S|Results:|Finished.*|Total time.*|Scanning.*|Loading.*|Reading.*|Writing.*|Running.*|)$$' || true; }
+
+# The local repository (~/.m2) gets the binding and the filter without their tests, for the modules
+# that depend on them when run on their own.
+.PHONY: java-m2-binding java-m2-servlet
+java-m2-binding:
+	cd $(C_DIR)/java && mvn -B -ntp -q install -DskipTests
+java-m2-servlet: java-m2-binding
+	cd $(C_DIR)/java-servlet && mvn -B -ntp -q install -DskipTests
+
+.PHONY: test-java-servlet
+test-java-servlet: c-build c-issuer java-m2-binding ## Java Servlet filter (meshauth-servlet): embedded Tomcat against the dev issuer, README quick start; installed for the starter
+	cd $(C_DIR)/java-servlet && MESHAUTH_ISSUER_BIN=$(C_ISSUER_BIN) mvn -B -ntp -Dmeshauth.library.path=$(C_LIBDIR) install | $(JAVA_MVN_FILTER)
+
+.PHONY: test-java-spring
+test-java-spring: c-build c-issuer java-m2-servlet ## Spring Boot starter (meshauth-spring-boot-starter): MockMvc suite and README quick start against the dev issuer
+	cd $(C_DIR)/java-spring && MESHAUTH_ISSUER_BIN=$(C_ISSUER_BIN) mvn -B -ntp -Dmeshauth.library.path=$(C_LIBDIR) install | $(JAVA_MVN_FILTER)
 
 BENCH_TARGETS += bench-go
 

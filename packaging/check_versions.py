@@ -24,6 +24,17 @@ else:  # Python < 3.11: the regular expression below
     tomllib = None
 
 
+# The Maven artifacts of dev.meshauth that `make dist-java` deploys into dist/m2.
+JAVA_ARTIFACTS = ("meshauth", "meshauth-servlet", "meshauth-spring-boot-starter")
+# Their poms in the checkout.
+JAVA_POMS = ("bindings-c/java/pom.xml", "bindings-c/java-servlet/pom.xml", "bindings-c/java-spring/pom.xml")
+
+
+def project_version(pom: str) -> Callable[[str], list[str]]:
+    """The reader of a pom's own version (its first <version>)."""
+    return lambda text: [grab(r"<version>([^<]+)</version>", text, pom)]
+
+
 def workspace_version(root: Path) -> str:
     text = (root / "Cargo.toml").read_text(encoding="utf-8")
     if tomllib is not None:
@@ -117,21 +128,25 @@ def main() -> None:
                 text = z.read(header).decode()
                 seen.append((f"goproxy {zpath.name}:include/meshauth.h", grab(r'#define MESHAUTH_VERSION "(.+)"', text, header)))
 
-    # Java
+    # Java: dev.meshauth:meshauth, meshauth-servlet and meshauth-spring-boot-starter, each a pom
+    # and its main, sources and javadoc jars in <artifactId>/<version>/.
     poms = sorted((dist / "m2").glob("**/*.pom"))
-    pom = one(poms, "Maven pom", problems)
-    if pom:
+    artifacts = {p.parent.parent.name: p for p in poms}
+    for artifact in JAVA_ARTIFACTS:
+        if artifact not in artifacts:
+            problems.append(f"m2: no pom of dev.meshauth:{artifact}")
+    for artifact, pom in artifacts.items():
         text = pom.read_text(encoding="utf-8")
         head = text[: text.find("<properties>")]
         seen.append((pom.name, grab(r"<version>([^<]+)</version>", head, pom.name)))
-        seen.append((f"{pom.parent.name}/ (Maven version directory)", pom.parent.name))
+        seen.append((f"{artifact}/{pom.parent.name}/ (Maven version directory)", pom.parent.name))
         for jar in sorted(pom.parent.glob("*.jar")):
-            m = re.fullmatch(r"meshauth-(.+?)(-sources|-javadoc)?\.jar", jar.name)
+            m = re.fullmatch(re.escape(artifact) + r"-(.+?)(-sources|-javadoc)?\.jar", jar.name)
             seen.append((jar.name, m.group(1) if m else "?"))
         jars = {j.name for j in pom.parent.glob("*.jar")}
         for suffix in ("", "-sources", "-javadoc"):
-            if f"meshauth-{want}{suffix}.jar" not in jars:
-                problems.append(f"m2: meshauth-{want}{suffix}.jar is missing")
+            if f"{artifact}-{want}{suffix}.jar" not in jars:
+                problems.append(f"m2: {artifact}-{want}{suffix}.jar is missing")
 
     # The checkout's own files that must agree for a checkout build (npm's package.json, from
     # which napi regenerates index.js; the poms): a version bump that forgets one fails here.
@@ -139,7 +154,7 @@ def main() -> None:
         "bindings-node/package.json": lambda t: [json.loads(t)["version"]],
         "bindings-node/npm/linux-x64-gnu/package.json": lambda t: [json.loads(t)["version"]],
         "bindings-node/index.js": lambda t: sorted(set(re.findall(r"expected (\S+) but got", t))),
-        "bindings-c/java/pom.xml": lambda t: [grab(r"<version>([^<]+)</version>", t, "bindings-c/java/pom.xml")],
+        **{pom: project_version(pom) for pom in JAVA_POMS},
         "examples/java/pom.xml": lambda t: re.findall(
             r"<artifactId>meshauth</artifactId>\s*<version>([^<]+)</version>", t
         ),

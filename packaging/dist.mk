@@ -105,7 +105,7 @@ dist-go: dist-rust ## Go: module github.com/meshauth/meshauth-go with lib/linux_
 # --- Java: jar (+ natives, issuer), sources, javadoc, pom, deployed into a Maven layout --------
 # The pom is stamped with DIST_VERSION in a staging directory whose src/ is the binding's own.
 .PHONY: dist-java
-dist-java: dist-rust ## Java: dev.meshauth:meshauth jar with linux-x86-64/libmeshauth.so, sources and javadoc jars, pom, into dist/m2
+dist-java: dist-rust ## Java: dev.meshauth:meshauth jar with linux-x86-64/libmeshauth.so, meshauth-servlet, meshauth-spring-boot-starter (each with sources, javadoc, pom) into dist/m2
 	@command -v mvn >/dev/null || (apt-get update && apt-get install -y maven openjdk-17-jdk-headless)
 	@rm -rf $(DIST)/m2 $(DIST_STAGE)/java && mkdir -p $(DIST)/m2 $(DIST_STAGE)/java/natives/linux-x86-64 \
 	  $(DIST_STAGE)/java/natives/dev/meshauth/testing/linux-x86-64
@@ -115,6 +115,15 @@ dist-java: dist-rust ## Java: dev.meshauth:meshauth jar with linux-x86-64/libmes
 	$(DIST_PY) $(ROOT)/packaging/stamp_pom.py $(C_DIR)/java/pom.xml $(DIST_VERSION) > $(DIST_STAGE)/java/pom.xml
 	cd $(DIST_STAGE)/java && mvn -B -ntp -q -Dstyle.color=never -Pdist -DskipTests -Dmeshauth.dist.natives=$(DIST_STAGE)/java/natives \
 	  -Dmaven.install.skip=true -DaltDeploymentRepository=dist::file://$(DIST)/m2 deploy
+	@# The Servlet filter, then the Spring Boot starter: each resolves the artifacts deployed before
+	@# it from dist/m2 (the dist profile's repository), never from ~/.m2.
+	@set -e; for module in java-servlet java-spring; do \
+	  rm -rf $(DIST_STAGE)/$$module && mkdir -p $(DIST_STAGE)/$$module; \
+	  ln -sfn $(C_DIR)/$$module/src $(DIST_STAGE)/$$module/src; \
+	  $(DIST_PY) $(ROOT)/packaging/stamp_pom.py $(C_DIR)/$$module/pom.xml $(DIST_VERSION) > $(DIST_STAGE)/$$module/pom.xml; \
+	  (cd $(DIST_STAGE)/$$module && mvn -B -ntp -q -Dstyle.color=never -Pdist -DskipTests -Dmeshauth.dist.repo=file://$(DIST)/m2 \
+	    -Dmaven.install.skip=true -DaltDeploymentRepository=dist::file://$(DIST)/m2 deploy); \
+	done
 
 # --- the check: every artifact installed as a user would, no Rust toolchain ------------------
 .PHONY: dist-check

@@ -35,6 +35,8 @@ quickstart "$ROOT/bindings-node/README.md" js "Quick start" > "$QS/quickstart.cj
 quickstart "$ROOT/bindings-c/README.md" c "C quick start" > "$QS/quickstart.c"
 quickstart "$ROOT/bindings-c/README.md" go "Go quick start" > "$QS/main.go"
 quickstart "$ROOT/bindings-c/README.md" java "Java quick start" > "$QS/QuickStart.java"
+mkdir -p "$QS/servlet"
+quickstart "$ROOT/bindings-c/java-servlet/README.md" java "Quick start" > "$QS/servlet/QuickStart.java"
 
 step "the version check: every artifact says $V, and a workspace of another version is refused"
 python3 "$HERE/check_versions.py" "$DIST" "$ROOT"
@@ -221,6 +223,25 @@ mvn -B -ntp -q -Dstyle.color=never -Dmaven.repo.local="$M2_CACHE" compile exec:j
 sed 's/\x1b\[[0-9;]*m//g' raw.txt > out.txt # Maven 3.8's console still writes colour resets
 expect out.txt '^alice \[orders:read\]$' '^invalid_audience 401 Bearer error="invalid_token", error_description="the token is not meant for this service"$'
 grep -q 'meshauth-dist' "$M2_CACHE/dev/meshauth/meshauth/$V/_remote.repositories" || fail "meshauth did not come from dist/m2"
+echo "README quick start: $(tr '\n' ' ' < out.txt)"
+cd "$WORK"
+
+# The Servlet filter's quick start (embedded Tomcat from Maven Central): meshauth-servlet and the
+# binding it depends on come from dist/m2 by their coordinates.
+step "Java: dev.meshauth:meshauth-servlet:$V from dist/m2, its README quick start on embedded Tomcat"
+rm -rf "$M2_CACHE/dev/meshauth"
+mkdir -p "$WORK/java-servlet/src/main/java" && cd "$WORK/java-servlet"
+cp "$QS/servlet/QuickStart.java" src/main/java/
+sed -e 's|<artifactId>quickstart</artifactId>|<artifactId>quickstart-servlet</artifactId>|' \
+  -e 's|<artifactId>meshauth</artifactId>|<artifactId>meshauth-servlet</artifactId>|' \
+  -e 's|</dependencies>|  <dependency>\n      <groupId>org.apache.tomcat.embed</groupId>\n      <artifactId>tomcat-embed-core</artifactId>\n      <version>10.1.48</version>\n    </dependency>\n  </dependencies>|' \
+  "$WORK/java/pom.xml" > pom.xml
+mvn -B -ntp -q -Dstyle.color=never -Dmaven.repo.local="$M2_CACHE" compile exec:java > raw.txt 2> err.txt || { cat err.txt raw.txt >&2; fail "the Servlet quick start failed"; }
+sed 's/\x1b\[[0-9;]*m//g' raw.txt > out.txt
+expect out.txt '^200 orders of alice$' '^401 Bearer \{"error":"no_credentials","error_description":"no access token in the request"\}$'
+for artifact in meshauth meshauth-servlet; do
+  grep -q 'meshauth-dist' "$M2_CACHE/dev/meshauth/$artifact/$V/_remote.repositories" || fail "$artifact did not come from dist/m2"
+done
 echo "README quick start: $(tr '\n' ' ' < out.txt)"
 cd "$WORK"
 

@@ -1,7 +1,7 @@
 package dev.meshauth;
 
 /**
- * Every code of meshauth's error catalogue, with its stable number (DESIGN.md section 4), plus the
+ * Every code of meshauth's error catalogue, with its stable number, plus the
  * failures of the binding boundary itself (numbers 1000+).
  */
 public enum ErrorCode {

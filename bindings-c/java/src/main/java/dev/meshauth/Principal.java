@@ -6,8 +6,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** The authenticated caller (DESIGN.md section 1 step 6). Immutable. */
-public final class Principal {
+/**
+ * The authenticated caller. Immutable. It is a
+ * {@link java.security.Principal} (its {@link #getName()} is the subject, else the client id), so a
+ * Servlet container's {@code request.getUserPrincipal()} can return it.
+ */
+public final class Principal implements java.security.Principal {
     private final String subject;
     private final String issuer;
     private final List<String> audiences;
@@ -123,6 +127,10 @@ public final class Principal {
             Native.LIB.meshauth_principal_free(p);
         }
     }
+
+    /** {@link java.security.Principal}: the subject, else the client id (null when neither is present). */
+    @Override
+    public String getName() { return subject != null ? subject : clientId; }
 
     /** The Principal as the JSON object every meshauth binding exchanges. */
     public String toJson() { return json; }

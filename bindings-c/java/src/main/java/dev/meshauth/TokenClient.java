@@ -8,9 +8,8 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Obtains tokens for outgoing calls from one authorization server, as one OAuth client (DESIGN.md
- * section 1, "Outgoing calls"): this service's own token (client credentials, cached and refreshed
- * by the core) and user tokens exchanged for a third party (jwt-bearer, token exchange).
+ * Obtains tokens for outgoing calls from one authorization server, as one OAuth client: this service's own
+ * token (client credentials, cached and refreshed by the core) and user tokens exchanged for a third party (jwt-bearer, token exchange).
  * Thread-safe: create one per service and share it. Network calls block the calling thread
  * (bounded by {@code http_timeout_ms}). {@link #close()} is idempotent; a {@link Cleaner} releases
  * the native client if a TokenClient is dropped unclosed.

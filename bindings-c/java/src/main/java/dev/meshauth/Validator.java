@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Validates access tokens with one configuration (DESIGN.md section 3). Thread-safe: create one
+ * Validates access tokens with one configuration. Thread-safe: create one
  * per service and share it. {@link #close()} releases the native validator (idempotent, waits for
  * calls in flight); a {@link Cleaner} releases it if a Validator is dropped unclosed.
  *

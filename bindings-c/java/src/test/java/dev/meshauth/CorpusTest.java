@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every case of testdata/corpus.json through the Java API (DESIGN.md section 5). */
+/** Every case of testdata/corpus.json through the Java API. */
 class CorpusTest {
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> cases() throws IOException {
