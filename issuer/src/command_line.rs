@@ -1,0 +1,101 @@
+//! The issuer's command line, shared by the `meshauth-issuer` binary and `meshauth issuer`.
+//!
+//! `[--host 127.0.0.1] [--port 0] [--issuer URL] [--clients FILE] [--token-ttl-s 300]`
+//!
+//! [`run`] prints exactly one line to stdout once it listens — `meshauth-issuer listening on
+//! http://127.0.0.1:PORT` (the real port, also with `--port 0`) — then serves until killed.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::{ClientRegistry, Issuer, IssuerOptions};
+
+/// The options, for `--help` and usage errors.
+pub const USAGE: &str =
+    "usage: meshauth-issuer [--host 127.0.0.1] [--port 0] [--issuer URL] [--clients FILE] [--token-ttl-s 300]";
+
+/// What the arguments ask for.
+#[derive(Debug)]
+pub enum Parsed {
+    Run(IssuerOptions),
+    Help,
+}
+
+/// Parse the arguments (without the program name). `Err` is a usage error, its text ends with
+/// [`USAGE`].
+pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
+    let mut options = IssuerOptions::default();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n.to_owned(), Some(v.to_owned())),
+            _ => (arg.clone(), None),
+        };
+        if name == "-h" || name == "--help" {
+            return Ok(Parsed::Help);
+        }
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
+        };
+        match name.as_str() {
+            "--host" => options.host = value()?,
+            "--port" => {
+                options.port = value()?
+                    .parse()
+                    .map_err(|_| "--port must be a number 0-65535".to_owned())?
+            }
+            "--issuer" => options.issuer = Some(value()?),
+            "--clients" => {
+                options.clients = ClientRegistry::from_file(std::path::Path::new(&value()?))?
+            }
+            "--token-ttl-s" => {
+                options.token_ttl_s = value()?
+                    .parse()
+                    .map_err(|_| "--token-ttl-s must be a number".to_owned())?
+            }
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    Ok(Parsed::Run(options))
+}
+
+/// Run the issuer from command-line arguments until the process is killed. `program` names it in
+/// diagnostics (stderr). Exit status 2 for a usage error, 1 when it cannot start.
+pub fn run(program: &str, args: impl IntoIterator<Item = String>) -> ExitCode {
+    let options = match parse(args) {
+        Ok(Parsed::Run(o)) => o,
+        Ok(Parsed::Help) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("{program}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let loopback =
+        matches!(options.host.as_str(), "localhost" | "::1") || options.host.starts_with("127.");
+    if !loopback {
+        eprintln!(
+            "{program}: warning: listening on non-loopback {}; this is a development server",
+            options.host
+        );
+    }
+    let issuer = match Issuer::start(options) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("{program}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "meshauth-issuer listening on {}", issuer.url());
+    let _ = stdout.flush();
+    drop(stdout);
+    eprintln!("{program}: issuer {}", issuer.issuer());
+    issuer.wait();
+    ExitCode::SUCCESS
+}
