@@ -17,29 +17,13 @@ pub fn decode(token: &str) -> Result<Decoded, String> {
     let parts: Vec<&str> = token.split('.').collect();
     match parts.len() {
         3 => {}
-        5 => {
-            return Err(
-                "this is an encrypted token (JWE, five segments): its claims cannot be read"
-                    .to_owned(),
-            )
-        }
-        n => {
-            return Err(format!(
-                "a JWT has three dot-separated segments, this has {n}"
-            ))
-        }
+        5 => return Err("this is an encrypted token (JWE, five segments): its claims cannot be read".to_owned()),
+        n => return Err(format!("a JWT has three dot-separated segments, this has {n}")),
     }
     let header = object(parts[0], "header")?;
     let claims = object(parts[1], "payload")?;
-    let signature_bytes = URL_SAFE_NO_PAD
-        .decode(parts[2].trim_end_matches('='))
-        .map(|s| s.len())
-        .unwrap_or(0);
-    Ok(Decoded {
-        header,
-        claims,
-        signature_bytes,
-    })
+    let signature_bytes = URL_SAFE_NO_PAD.decode(parts[2].trim_end_matches('=')).map(|s| s.len()).unwrap_or(0);
+    Ok(Decoded { header, claims, signature_bytes })
 }
 
 fn object(segment: &str, name: &str) -> Result<Map<String, Value>, String> {

@@ -31,12 +31,10 @@ pub fn for_code(code: ErrorCode) -> u8 {
     use ErrorCode::*;
     match code {
         InvalidConfig => INVALID_CONFIG,
-        NoCredentials | InvalidRequest | TokenTooLarge | MalformedToken | UnsupportedToken => {
-            UNREADABLE_TOKEN
-        }
+        NoCredentials | InvalidRequest | TokenTooLarge | MalformedToken | UnsupportedToken => UNREADABLE_TOKEN,
         AlgorithmNotAllowed | KeyNotFound | InvalidSignature => UNTRUSTED_SIGNATURE,
-        InvalidClaim | MissingClaim | TokenExpired | TokenNotYetValid | InvalidIssuer
-        | InvalidAudience | InvalidTokenType => CLAIM_REFUSED,
+        InvalidClaim | MissingClaim | TokenExpired | TokenNotYetValid | InvalidIssuer | InvalidAudience
+        | InvalidTokenType => CLAIM_REFUSED,
         InsufficientScope | CallerNotAllowed => NOT_AUTHORISED,
         KeySourceUnavailable => KEYS_UNAVAILABLE,
         TokenEndpointError => TOKEN_ENDPOINT,
@@ -53,10 +51,7 @@ mod tests {
     fn every_code_has_a_category_other_than_success_and_usage() {
         for code in ErrorCode::all() {
             let exit = for_code(code);
-            assert!(
-                (INVALID_CONFIG..=TOKEN_ENDPOINT).contains(&exit),
-                "{code} -> {exit}"
-            );
+            assert!((INVALID_CONFIG..=TOKEN_ENDPOINT).contains(&exit), "{code} -> {exit}");
         }
     }
 }

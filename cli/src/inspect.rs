@@ -24,18 +24,10 @@ pub struct Objection {
 
 impl Objection {
     fn refuse(code: ErrorCode, text: impl Into<String>) -> Objection {
-        Objection {
-            refused: true,
-            code: Some(code),
-            text: text.into(),
-        }
+        Objection { refused: true, code: Some(code), text: text.into() }
     }
     fn note(text: impl Into<String>) -> Objection {
-        Objection {
-            refused: false,
-            code: None,
-            text: text.into(),
-        }
+        Objection { refused: false, code: None, text: text.into() }
     }
     fn to_json(&self) -> Value {
         json!({"refused": self.refused, "code": self.code.map(|c| c.as_str()), "message": self.text})
@@ -48,10 +40,7 @@ pub fn objections(token: &str, decoded: &Decoded, now: i64) -> Vec<Objection> {
     if token.len() > DEFAULT_MAX_TOKEN_BYTES {
         out.push(Objection::refuse(
             ErrorCode::TokenTooLarge,
-            format!(
-                "{} bytes, over the default cap of {DEFAULT_MAX_TOKEN_BYTES} (max_token_bytes)",
-                token.len()
-            ),
+            format!("{} bytes, over the default cap of {DEFAULT_MAX_TOKEN_BYTES} (max_token_bytes)", token.len()),
         ));
     }
     // The core's own strict parser: canonical base64url, strict JSON, alg, crit, b64.
@@ -71,23 +60,16 @@ pub fn objections(token: &str, decoded: &Decoded, now: i64) -> Vec<Objection> {
         _ => {}
     }
     match c.get("exp") {
-        None => out.push(Objection::refuse(
-            ErrorCode::MissingClaim,
-            "no exp: meshauth always requires an expiry",
-        )),
-        Some(v) if !v.is_number() => out.push(Objection::refuse(
-            ErrorCode::InvalidClaim,
-            format!("exp is {} — not a number", decode::show(v)),
-        )),
+        None => out.push(Objection::refuse(ErrorCode::MissingClaim, "no exp: meshauth always requires an expiry")),
+        Some(v) if !v.is_number() => {
+            out.push(Objection::refuse(ErrorCode::InvalidClaim, format!("exp is {} — not a number", decode::show(v))))
+        }
         Some(v) => {
             let exp = decode::seconds(Some(v)).unwrap_or(i64::MAX);
             if exp.saturating_add(DEFAULT_LEEWAY_S) <= now {
                 out.push(Objection::refuse(
                     ErrorCode::TokenExpired,
-                    format!(
-                        "expired {} (leeway {DEFAULT_LEEWAY_S} s)",
-                        time_text::relative(exp, now)
-                    ),
+                    format!("expired {} (leeway {DEFAULT_LEEWAY_S} s)", time_text::relative(exp, now)),
                 ));
             }
         }
@@ -96,10 +78,7 @@ pub fn objections(token: &str, decoded: &Decoded, now: i64) -> Vec<Objection> {
         if nbf > now.saturating_add(DEFAULT_LEEWAY_S) {
             out.push(Objection::refuse(
                 ErrorCode::TokenNotYetValid,
-                format!(
-                    "nbf: not valid before {}",
-                    time_text::date_and_relative(nbf, now)
-                ),
+                format!("nbf: not valid before {}", time_text::date_and_relative(nbf, now)),
             ));
         }
     }
@@ -112,10 +91,7 @@ pub fn objections(token: &str, decoded: &Decoded, now: i64) -> Vec<Objection> {
         }
     }
     if !c.contains_key("iss") {
-        out.push(Objection::refuse(
-            ErrorCode::InvalidIssuer,
-            "no iss: the issuer cannot be trusted",
-        ));
+        out.push(Objection::refuse(ErrorCode::InvalidIssuer, "no iss: the issuer cannot be trusted"));
     }
     if !c.contains_key("aud") {
         out.push(Objection::refuse(
@@ -124,9 +100,7 @@ pub fn objections(token: &str, decoded: &Decoded, now: i64) -> Vec<Objection> {
         ));
     }
     match h.get("typ") {
-        None => out.push(Objection::note(
-            "no typ: refused by a service with token_type \"at+jwt\" (RFC 9068)",
-        )),
+        None => out.push(Objection::note("no typ: refused by a service with token_type \"at+jwt\" (RFC 9068)")),
         Some(Value::String(t)) => {
             let norm = meshauth_typ(t);
             if norm == "at+jwt" {
@@ -158,9 +132,7 @@ pub fn objections(token: &str, decoded: &Decoded, now: i64) -> Vec<Objection> {
         }
     }
     if !h.contains_key("kid") {
-        out.push(Objection::note(
-            "no kid: only keys without a kid, of the alg's family, can verify it",
-        ));
+        out.push(Objection::note("no kid: only keys without a kid, of the alg's family, can verify it"));
     }
     out
 }
@@ -168,18 +140,11 @@ pub fn objections(token: &str, decoded: &Decoded, now: i64) -> Vec<Objection> {
 /// `typ` compared as the core does (case-insensitive, `application/` optional).
 fn meshauth_typ(typ: &str) -> String {
     let lower = typ.to_ascii_lowercase();
-    lower
-        .strip_prefix("application/")
-        .map(str::to_owned)
-        .unwrap_or(lower)
+    lower.strip_prefix("application/").map(str::to_owned).unwrap_or(lower)
 }
 
 fn default_algorithms() -> String {
-    Algorithm::ASYMMETRIC
-        .iter()
-        .map(|a| a.name())
-        .collect::<Vec<_>>()
-        .join(", ")
+    Algorithm::ASYMMETRIC.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ")
 }
 
 const TIME_CLAIMS: [&str; 4] = ["exp", "nbf", "iat", "auth_time"];
@@ -221,46 +186,26 @@ pub fn to_text(token: &str, decoded: &Decoded, now: i64, s: Style) -> String {
     section(&mut out, s, "Claims", &decoded.claims, now);
     out.push_str(&format!(
         "\n{}\n",
-        s.dim(&format!(
-            "{} bytes, signature {} bytes",
-            token.len(),
-            decoded.signature_bytes
-        ))
+        s.dim(&format!("{} bytes, signature {} bytes", token.len(), decoded.signature_bytes))
     ));
     let objections = objections(token, decoded, now);
-    out.push_str(&format!(
-        "\n{}\n",
-        s.bold("What meshauth would say before looking at keys")
-    ));
+    out.push_str(&format!("\n{}\n", s.bold("What meshauth would say before looking at keys")));
     if objections.is_empty() {
-        out.push_str(&format!(
-            "  {} nothing under the default configuration\n",
-            s.good("ok")
-        ));
+        out.push_str(&format!("  {} nothing under the default configuration\n", s.good("ok")));
     }
     for o in &objections {
         let (mark, code) = match o.code {
             Some(code) if o.refused => (s.bad("refused"), format!("{code}: ")),
             _ => (s.warn("note   "), String::new()),
         };
-        out.push_str(&wrap(
-            &format!("{code}{}", o.text),
-            &format!("  {mark} "),
-            10,
-            80,
-        ));
+        out.push_str(&wrap(&format!("{code}{}", o.text), &format!("  {mark} "), 10, 80));
     }
     out
 }
 
 fn section(out: &mut String, s: Style, title: &str, map: &Map<String, Value>, now: i64) {
     out.push_str(&format!("{}\n", s.bold(title)));
-    let width = map
-        .keys()
-        .map(|k| k.chars().count())
-        .max()
-        .unwrap_or(0)
-        .min(16);
+    let width = map.keys().map(|k| k.chars().count()).max().unwrap_or(0).min(16);
     for (name, value) in map {
         let mut text = match value {
             Value::String(v) => v.clone(),
@@ -273,12 +218,7 @@ fn section(out: &mut String, s: Style, title: &str, map: &Map<String, Value>, no
         }
         let room = 80usize.saturating_sub(width + 4);
         if text.chars().count() > room {
-            text = format!(
-                "{}…",
-                text.chars()
-                    .take(room.saturating_sub(1))
-                    .collect::<String>()
-            );
+            text = format!("{}…", text.chars().take(room.saturating_sub(1)).collect::<String>());
         }
         let pad = " ".repeat(width.saturating_sub(name.chars().count()));
         out.push_str(&format!("  {}{pad}  {text}\n", s.key(name)));

@@ -26,18 +26,10 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(exit: u8, message: impl Into<String>) -> Failure {
-        Failure {
-            exit,
-            message: message.into(),
-            error: None,
-        }
+        Failure { exit, message: message.into(), error: None }
     }
     pub fn from_error(e: meshauth::Error) -> Failure {
-        Failure {
-            exit: exit_code::for_code(e.code()),
-            message: e.to_string(),
-            error: Some(e),
-        }
+        Failure { exit: exit_code::for_code(e.code()), message: e.to_string(), error: Some(e) }
     }
 }
 
@@ -223,12 +215,7 @@ impl From<ClientArgs> for token::ClientOptions {
 }
 
 fn request_options(r: RequestArgs) -> token::RequestOptions {
-    token::RequestOptions {
-        audience: r.audience,
-        scope: r.scope,
-        resource: r.resource,
-        ..Default::default()
-    }
+    token::RequestOptions { audience: r.audience, scope: r.scope, resource: r.resource, ..Default::default() }
 }
 
 fn run(cli: Cli) -> Result<u8, Failure> {
@@ -236,16 +223,12 @@ fn run(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
         Command::Inspect { token } => {
             let token = token_input::read(token.as_deref(), "token")?;
-            let decoded =
-                decode::decode(&token).map_err(|m| Failure::new(exit_code::UNREADABLE_TOKEN, m))?;
+            let decoded = decode::decode(&token).map_err(|m| Failure::new(exit_code::UNREADABLE_TOKEN, m))?;
             let now = meshauth::now();
             if json_out {
                 println!("{}", inspect::to_json(&token, &decoded, now));
             } else {
-                print!(
-                    "{}",
-                    inspect::to_text(&token, &decoded, now, style::Style::detect(false))
-                );
+                print!("{}", inspect::to_text(&token, &decoded, now, style::Style::detect(false)));
             }
             Ok(exit_code::OK)
         }
@@ -268,13 +251,9 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             };
             verify::run(&token, &options, json_out)
         }
-        Command::Token { client, request } => token::run(
-            token::Grant::ClientCredentials,
-            None,
-            &client.into(),
-            &request_options(request),
-            json_out,
-        ),
+        Command::Token { client, request } => {
+            token::run(token::Grant::ClientCredentials, None, &client.into(), &request_options(request), json_out)
+        }
         Command::Exchange {
             subject_token,
             grant,
@@ -297,11 +276,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             };
             token::run(grant, Some(&subject), &client.into(), &request, json_out)
         }
-        Command::Issuer {
-            port,
-            config,
-            issuer_args,
-        } => {
+        Command::Issuer { port, config, issuer_args } => {
             let mut args = vec!["--port".to_owned(), port.to_string()];
             if let Some(c) = config {
                 args.push("--clients".to_owned());
@@ -310,11 +285,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             args.extend(issuer_args);
             // The issuer's own exit status: 0 after serving, 1 cannot start, 2 usage.
             let status = meshauth_issuer::command_line::run("meshauth issuer", args);
-            Ok(if status == ExitCode::SUCCESS {
-                exit_code::OK
-            } else {
-                exit_code::CANNOT_RUN
-            })
+            Ok(if status == ExitCode::SUCCESS { exit_code::OK } else { exit_code::CANNOT_RUN })
         }
     }
 }
@@ -324,11 +295,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() {
-                exit_code::USAGE
-            } else {
-                exit_code::OK
-            });
+            return ExitCode::from(if e.use_stderr() { exit_code::USAGE } else { exit_code::OK });
         }
     };
     let json_out = cli.json;

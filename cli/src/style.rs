@@ -13,14 +13,8 @@ impl Style {
     /// The style for stdout (`stderr == false`) or stderr.
     pub fn detect(stderr: bool) -> Style {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let terminal = if stderr {
-            std::io::stderr().is_terminal()
-        } else {
-            std::io::stdout().is_terminal()
-        };
-        Style {
-            colour: terminal && !no_color,
-        }
+        let terminal = if stderr { std::io::stderr().is_terminal() } else { std::io::stdout().is_terminal() };
+        Style { colour: terminal && !no_color }
     }
 
     fn paint(self, sgr: &str, text: &str) -> String {

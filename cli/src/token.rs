@@ -64,10 +64,7 @@ fn client(o: &ClientOptions) -> Result<meshauth::TokenClient, Failure> {
     }
     if let Some(path) = &o.private_key {
         let pem = std::fs::read_to_string(path).map_err(|e| {
-            Failure::new(
-                exit_code::CANNOT_RUN,
-                format!("cannot read the private key {}: {e}", path.display()),
-            )
+            Failure::new(exit_code::CANNOT_RUN, format!("cannot read the private key {}: {e}", path.display()))
         })?;
         cfg.insert("private_key_pem".into(), json!(pem));
     }
@@ -148,10 +145,7 @@ pub fn run(
         let s = Style::detect(true);
         let mut note = format!("{} {} token", s.good("obtained"), token.token_type);
         if let Some(exp) = token.expires_at {
-            note.push_str(&format!(
-                ", expires {}",
-                time_text::date_and_relative(exp, meshauth::now())
-            ));
+            note.push_str(&format!(", expires {}", time_text::date_and_relative(exp, meshauth::now())));
         }
         if let Some(scope) = &token.scope {
             note.push_str(&format!(", scope {scope:?}"));

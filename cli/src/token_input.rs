@@ -12,27 +12,21 @@ const MAX_STDIN_BYTES: u64 = 1024 * 1024;
 
 /// The token text, trimmed of surrounding whitespace and an optional `Bearer ` prefix.
 pub fn read(arg: Option<&str>, what: &str) -> Result<String, Failure> {
-    let text = match arg {
-        Some(t) if t != "-" => t.to_owned(),
-        _ => {
-            let stdin = std::io::stdin();
-            if stdin.is_terminal() {
-                eprintln!("reading the {what} from stdin (paste it, then Ctrl-D)");
-            }
-            let mut buf = String::new();
-            stdin
-                .lock()
-                .take(MAX_STDIN_BYTES)
-                .read_to_string(&mut buf)
-                .map_err(|e| {
-                    Failure::new(
-                        exit_code::CANNOT_RUN,
-                        format!("cannot read the {what} from stdin: {e}"),
-                    )
+    let text =
+        match arg {
+            Some(t) if t != "-" => t.to_owned(),
+            _ => {
+                let stdin = std::io::stdin();
+                if stdin.is_terminal() {
+                    eprintln!("reading the {what} from stdin (paste it, then Ctrl-D)");
+                }
+                let mut buf = String::new();
+                stdin.lock().take(MAX_STDIN_BYTES).read_to_string(&mut buf).map_err(|e| {
+                    Failure::new(exit_code::CANNOT_RUN, format!("cannot read the {what} from stdin: {e}"))
                 })?;
-            buf
-        }
-    };
+                buf
+            }
+        };
     let text = text.trim();
     let text = text.strip_prefix("Bearer ").map(str::trim).unwrap_or(text);
     if text.is_empty() {

@@ -29,12 +29,8 @@ pub struct Options {
 }
 
 fn read_file(path: &std::path::Path, what: &str) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|e| {
-        Failure::new(
-            exit_code::CANNOT_RUN,
-            format!("cannot read {what} {}: {e}", path.display()),
-        )
-    })
+    std::fs::read_to_string(path)
+        .map_err(|e| Failure::new(exit_code::CANNOT_RUN, format!("cannot read {what} {}: {e}", path.display())))
 }
 
 /// The configuration object: `--config FILE`, then each option over it.
@@ -43,16 +39,10 @@ pub fn config(o: &Options) -> Result<Map<String, Value>, Failure> {
         Some(path) => match serde_json::from_str::<Value>(&read_file(path, "the configuration")?) {
             Ok(Value::Object(map)) => map,
             Ok(_) => {
-                return Err(Failure::new(
-                    exit_code::INVALID_CONFIG,
-                    "the configuration file is not a JSON object",
-                ))
+                return Err(Failure::new(exit_code::INVALID_CONFIG, "the configuration file is not a JSON object"))
             }
             Err(e) => {
-                return Err(Failure::new(
-                    exit_code::INVALID_CONFIG,
-                    format!("the configuration file is not JSON: {e}"),
-                ))
+                return Err(Failure::new(exit_code::INVALID_CONFIG, format!("the configuration file is not JSON: {e}")))
             }
         },
         None => Map::new(),
@@ -105,13 +95,12 @@ pub fn config(o: &Options) -> Result<Map<String, Value>, Failure> {
 pub fn run(token: &str, o: &Options, json_out: bool) -> Result<u8, Failure> {
     let cfg = config(o)?;
     let now = meshauth::now();
-    let result = meshauth::Validator::from_json(&Value::Object(cfg.clone()).to_string())
-        .and_then(|v| v.validate_at(token, now));
+    let result =
+        meshauth::Validator::from_json(&Value::Object(cfg.clone()).to_string()).and_then(|v| v.validate_at(token, now));
     let (out, err) = (Style::detect(false), Style::detect(true));
     match result {
         Ok(principal) => {
-            let p: Value =
-                serde_json::from_str(&principal.to_json()).expect("the Principal is JSON");
+            let p: Value = serde_json::from_str(&principal.to_json()).expect("the Principal is JSON");
             if json_out {
                 println!("{}", json!({"valid": true, "principal": p}));
             } else {
@@ -127,12 +116,7 @@ pub fn run(token: &str, o: &Options, json_out: bool) -> Result<u8, Failure> {
                     map.remove("token");
                 }
                 println!("{}", serde_json::to_string_pretty(&shown).expect("JSON"));
-                eprintln!(
-                    "{}",
-                    err.dim(
-                        "(the token field is left out here; --json prints the whole Principal)"
-                    )
-                );
+                eprintln!("{}", err.dim("(the token field is left out here; --json prints the whole Principal)"));
             }
             Ok(exit_code::OK)
         }

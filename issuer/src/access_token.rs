@@ -87,11 +87,7 @@ pub fn issue(state: &IssuerState, grant: &Grant) -> Result<TokenResponse, OAuthE
     claims.insert("exp".into(), json!(exp));
     claims.insert("jti".into(), json!(random_id()));
 
-    let key = state
-        .keyring()
-        .signing_key(Algorithm::RS256)
-        .cloned()
-        .expect("the keyring always has an RS256 key");
+    let key = state.keyring().signing_key(Algorithm::RS256).cloned().expect("the keyring always has an RS256 key");
     let header = json!({ "alg": "RS256", "typ": "at+jwt", "kid": key.kid() });
     let access_token = jws::sign_json(&key, &header, &Value::Object(claims))
         .map_err(|e| OAuthError::new("server_error", format!("signing failed: {e}")))?;

@@ -53,9 +53,7 @@ pub fn authenticate<'s>(
         return Err(refused("sub must equal iss (the client id)"));
     }
     if client_id.is_some_and(|id| id != client.client_id) {
-        return Err(refused(
-            "the client_id parameter names another client than the assertion",
-        ));
+        return Err(refused("the client_id parameter names another client than the assertion"));
     }
     let token_endpoint = state.token_endpoint();
     let audiences = jwt.audiences().map_err(refused)?;
@@ -76,18 +74,13 @@ pub fn authenticate<'s>(
         return Err(refused("it has expired"));
     }
     if exp > now + MAX_LIFETIME_S {
-        return Err(refused(format!(
-            "its exp is more than {MAX_LIFETIME_S} s ahead"
-        )));
+        return Err(refused(format!("its exp is more than {MAX_LIFETIME_S} s ahead")));
     }
     let jti = jwt.required_string("jti").map_err(refused)?;
     if jti.is_empty() {
         return Err(refused("its jti is empty"));
     }
-    if !state
-        .used_assertions
-        .first_use(&client.client_id, jti, exp, now)
-    {
+    if !state.used_assertions.first_use(&client.client_id, jti, exp, now) {
         return Err(refused("its jti was already used (replay)"));
     }
     Ok(client)

@@ -28,25 +28,13 @@ const BEARER_CHALLENGE: &str = "Bearer realm=\"meshauth-issuer\", error=\"invali
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientCredentials {
     /// `Authorization: Basic`.
-    Basic {
-        client_id: String,
-        client_secret: String,
-    },
+    Basic { client_id: String, client_secret: String },
     /// `client_id` + `client_secret` in the form body.
-    Post {
-        client_id: String,
-        client_secret: String,
-    },
+    Post { client_id: String, client_secret: String },
     /// `private_key_jwt`: the assertion, and the optional `client_id` parameter.
-    Assertion {
-        client_id: Option<String>,
-        assertion: String,
-    },
+    Assertion { client_id: Option<String>, assertion: String },
     /// `Authorization: Bearer` with a client token, and the optional `client_id` parameter.
-    Bearer {
-        client_id: Option<String>,
-        token: String,
-    },
+    Bearer { client_id: Option<String>, token: String },
 }
 
 impl ClientCredentials {
@@ -54,10 +42,10 @@ impl ClientCredentials {
     /// Bearer token without a `client_id` parameter).
     pub fn client_id(&self) -> Option<&str> {
         match self {
-            ClientCredentials::Basic { client_id, .. }
-            | ClientCredentials::Post { client_id, .. } => Some(client_id),
-            ClientCredentials::Assertion { client_id, .. }
-            | ClientCredentials::Bearer { client_id, .. } => client_id.as_deref(),
+            ClientCredentials::Basic { client_id, .. } | ClientCredentials::Post { client_id, .. } => Some(client_id),
+            ClientCredentials::Assertion { client_id, .. } | ClientCredentials::Bearer { client_id, .. } => {
+                client_id.as_deref()
+            }
         }
     }
 
@@ -75,10 +63,7 @@ impl ClientCredentials {
 
 /// Decode one `application/x-www-form-urlencoded` component (`+` is a space).
 fn form_decode(s: &str) -> Option<String> {
-    percent_encoding::percent_decode_str(&s.replace('+', " "))
-        .decode_utf8()
-        .ok()
-        .map(|c| c.into_owned())
+    percent_encoding::percent_decode_str(&s.replace('+', " ")).decode_utf8().ok().map(|c| c.into_owned())
 }
 
 /// What the `Authorization` header holds.
@@ -96,9 +81,7 @@ fn authorization_header(authorization: Option<&str>) -> Result<AuthorizationHead
     if scheme.eq_ignore_ascii_case("bearer") {
         let token = rest.trim();
         if token.is_empty() || token.contains(' ') {
-            return Err(OAuthError::invalid_request(
-                "malformed Authorization: Bearer header",
-            ));
+            return Err(OAuthError::invalid_request("malformed Authorization: Bearer header"));
         }
         return Ok(AuthorizationHeader::Bearer(token.to_owned()));
     }
@@ -110,17 +93,11 @@ fn authorization_header(authorization: Option<&str>) -> Result<AuthorizationHead
     let decoded = STANDARD.decode(rest.trim()).map_err(|_| malformed())?;
     let decoded = String::from_utf8(decoded).map_err(|_| malformed())?;
     let (id, secret) = decoded.split_once(':').ok_or_else(malformed)?;
-    Ok(AuthorizationHeader::Basic(
-        form_decode(id).ok_or_else(malformed)?,
-        form_decode(secret).ok_or_else(malformed)?,
-    ))
+    Ok(AuthorizationHeader::Basic(form_decode(id).ok_or_else(malformed)?, form_decode(secret).ok_or_else(malformed)?))
 }
 
 /// The credentials of a token request.
-pub fn credentials(
-    form: &Form,
-    authorization: Option<&str>,
-) -> Result<ClientCredentials, OAuthError> {
+pub fn credentials(form: &Form, authorization: Option<&str>) -> Result<ClientCredentials, OAuthError> {
     let header = authorization_header(authorization)?;
     let post_id = form.get("client_id")?;
     let post_secret = form.get("client_secret")?;
@@ -149,20 +126,12 @@ pub fn credentials(
     match header {
         AuthorizationHeader::Basic(client_id, client_secret) => {
             if post_id.is_some_and(|id| id != client_id) {
-                return Err(OAuthError::invalid_request(
-                    "client_id in the body differs from the HTTP Basic client",
-                ));
+                return Err(OAuthError::invalid_request("client_id in the body differs from the HTTP Basic client"));
             }
-            return Ok(ClientCredentials::Basic {
-                client_id,
-                client_secret,
-            });
+            return Ok(ClientCredentials::Basic { client_id, client_secret });
         }
         AuthorizationHeader::Bearer(token) => {
-            return Ok(ClientCredentials::Bearer {
-                client_id: post_id.map(str::to_owned),
-                token,
-            });
+            return Ok(ClientCredentials::Bearer { client_id: post_id.map(str::to_owned), token });
         }
         AuthorizationHeader::None => {}
     }
@@ -172,29 +141,20 @@ pub fn credentials(
                 client_id: post_id.map(str::to_owned),
                 assertion: assertion.to_owned(),
             }),
-            (Some(ASSERTION_TYPE), None) => {
-                Err(OAuthError::invalid_request("client_assertion is missing"))
-            }
-            (None, _) => Err(OAuthError::invalid_request(
-                "client_assertion_type is missing",
-            )),
+            (Some(ASSERTION_TYPE), None) => Err(OAuthError::invalid_request("client_assertion is missing")),
+            (None, _) => Err(OAuthError::invalid_request("client_assertion_type is missing")),
             (Some(_), _) => Err(OAuthError::invalid_request(format!(
                 "client_assertion_type is not supported: use {ASSERTION_TYPE}"
             ))),
         };
     }
     match (post_id, post_secret) {
-        (Some(client_id), Some(client_secret)) => Ok(ClientCredentials::Post {
-            client_id: client_id.to_owned(),
-            client_secret: client_secret.to_owned(),
-        }),
+        (Some(client_id), Some(client_secret)) => {
+            Ok(ClientCredentials::Post { client_id: client_id.to_owned(), client_secret: client_secret.to_owned() })
+        }
         (Some(_), None) => Err(OAuthError::invalid_client("client_secret is missing")),
-        (None, Some(_)) => Err(OAuthError::invalid_request(
-            "client_secret without client_id",
-        )),
-        (None, None) => Err(OAuthError::invalid_client(
-            "client authentication is required",
-        )),
+        (None, Some(_)) => Err(OAuthError::invalid_request("client_secret without client_id")),
+        (None, None) => Err(OAuthError::invalid_client("client authentication is required")),
     }
 }
 
@@ -206,18 +166,11 @@ pub fn authenticate<'s>(
     allow_bearer: bool,
 ) -> Result<&'s Client, OAuthError> {
     match creds {
-        ClientCredentials::Basic {
-            client_id,
-            client_secret,
+        ClientCredentials::Basic { client_id, client_secret }
+        | ClientCredentials::Post { client_id, client_secret } => authenticate_secret(state, client_id, client_secret),
+        ClientCredentials::Assertion { client_id, assertion } => {
+            client_assertion::authenticate(state, assertion, client_id.as_deref())
         }
-        | ClientCredentials::Post {
-            client_id,
-            client_secret,
-        } => authenticate_secret(state, client_id, client_secret),
-        ClientCredentials::Assertion {
-            client_id,
-            assertion,
-        } => client_assertion::authenticate(state, assertion, client_id.as_deref()),
         ClientCredentials::Bearer { client_id, token } => {
             if !allow_bearer {
                 return Err(OAuthError::invalid_client(
@@ -225,12 +178,8 @@ pub fn authenticate<'s>(
                 )
                 .with_challenge(BEARER_CHALLENGE));
             }
-            let client = authenticate_bearer(state, token)
-                .map_err(|e| e.with_challenge(BEARER_CHALLENGE))?;
-            if client_id
-                .as_deref()
-                .is_some_and(|id| id != client.client_id)
-            {
+            let client = authenticate_bearer(state, token).map_err(|e| e.with_challenge(BEARER_CHALLENGE))?;
+            if client_id.as_deref().is_some_and(|id| id != client.client_id) {
                 return Err(OAuthError::invalid_request(
                     "client_id in the body differs from the Bearer token's client",
                 ));
@@ -242,11 +191,7 @@ pub fn authenticate<'s>(
 
 /// The registered client whose secret matches. Unknown clients and wrong secrets answer the same
 /// `invalid_client`, after the same amount of work.
-fn authenticate_secret<'s>(
-    state: &'s IssuerState,
-    client_id: &str,
-    secret: &str,
-) -> Result<&'s Client, OAuthError> {
+fn authenticate_secret<'s>(state: &'s IssuerState, client_id: &str, secret: &str) -> Result<&'s Client, OAuthError> {
     let client = state.clients.get(client_id);
     let ok = match client {
         Some(c) => c.secret_matches(secret),
@@ -265,18 +210,11 @@ fn authenticate_secret<'s>(
 /// The client of a Bearer client token: signed by this issuer, unexpired, `client_id` claim
 /// naming a registered client and `sub` equal to it (a client-credentials token, not a user's).
 fn authenticate_bearer<'s>(state: &'s IssuerState, token: &str) -> Result<&'s Client, OAuthError> {
-    let refused = |why: String| {
-        OAuthError::invalid_client(format!("the Bearer client token is refused: {why}"))
-    };
+    let refused = |why: String| OAuthError::invalid_client(format!("the Bearer client token is refused: {why}"));
     let verified = issued_token::verify(state, token).map_err(refused)?;
     let client_id = verified.jwt.required_string("client_id").map_err(refused)?;
     if verified.jwt.string("sub").map_err(refused)? != Some(client_id) {
-        return Err(refused(
-            "it is not a client-credentials token (its sub is not its client_id)".into(),
-        ));
+        return Err(refused("it is not a client-credentials token (its sub is not its client_id)".into()));
     }
-    state
-        .clients
-        .get(client_id)
-        .ok_or_else(|| refused("its client_id names no registered client".into()))
+    state.clients.get(client_id).ok_or_else(|| refused("its client_id names no registered client".into()))
 }

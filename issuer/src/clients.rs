@@ -88,17 +88,10 @@ pub struct ClientRegistry {
 impl ClientRegistry {
     /// Parse the registry JSON; duplicate client ids are refused.
     pub fn from_json(text: &str) -> Result<ClientRegistry, String> {
-        let registry: ClientRegistry =
-            serde_json::from_str(text).map_err(|e| format!("client registry: {e}"))?;
+        let registry: ClientRegistry = serde_json::from_str(text).map_err(|e| format!("client registry: {e}"))?;
         for (i, c) in registry.clients.iter().enumerate() {
-            if registry.clients[..i]
-                .iter()
-                .any(|d| d.client_id == c.client_id)
-            {
-                return Err(format!(
-                    "client registry: client_id {:?} is registered twice",
-                    c.client_id
-                ));
+            if registry.clients[..i].iter().any(|d| d.client_id == c.client_id) {
+                return Err(format!("client registry: client_id {:?} is registered twice", c.client_id));
             }
         }
         Ok(registry)
@@ -121,11 +114,8 @@ impl ClientRegistry {
 
     /// Every scope some client may be granted, directly or by exchange (sorted, unique).
     pub fn all_scopes(&self) -> Vec<String> {
-        let mut scopes: Vec<String> = self
-            .clients
-            .iter()
-            .flat_map(|c| c.scopes.iter().chain(&c.exchange_scopes).cloned())
-            .collect();
+        let mut scopes: Vec<String> =
+            self.clients.iter().flat_map(|c| c.scopes.iter().chain(&c.exchange_scopes).cloned()).collect();
         scopes.sort();
         scopes.dedup();
         scopes
@@ -150,9 +140,7 @@ mod tests {
         let orders = r.get("orders").unwrap();
         assert_eq!(orders.exchange_audiences, ["partner-api"]);
         assert!(orders.may_use_grant("urn:ietf:params:oauth:grant-type:token-exchange"));
-        assert!(r
-            .get("reporting")
-            .is_some_and(|c| c.exchange_audiences.is_empty() && c.jwks.is_none()));
+        assert!(r.get("reporting").is_some_and(|c| c.exchange_audiences.is_empty() && c.jwks.is_none()));
     }
 
     /// The committed demo key `dev-keys/signed-client.pem` is the private half of the JWK that
@@ -161,19 +149,12 @@ mod tests {
     fn signed_client_key_matches_its_registration() {
         use crate::signing_key::{Algorithm, SigningKey};
         let pem = include_str!("../dev-keys/signed-client.pem");
-        let key =
-            SigningKey::from_pkcs8_pem(Algorithm::EdDSA, "", pem).expect("Ed25519 PKCS#8 PEM");
+        let key = SigningKey::from_pkcs8_pem(Algorithm::EdDSA, "", pem).expect("Ed25519 PKCS#8 PEM");
         let registry = ClientRegistry::dev();
         let client = registry.get("signed-client").unwrap();
-        assert!(
-            client.client_secret.is_none(),
-            "authenticates with private_key_jwt only"
-        );
+        assert!(client.client_secret.is_none(), "authenticates with private_key_jwt only");
         let jwks = client.jwks.as_ref().unwrap();
-        let registered = jwks
-            .candidates(Algorithm::EdDSA, Some(key.kid()))
-            .next()
-            .expect("kid = thumbprint");
+        let registered = jwks.candidates(Algorithm::EdDSA, Some(key.kid())).next().expect("kid = thumbprint");
         let sig = key.sign(b"m").unwrap();
         assert!(registered.verify(Algorithm::EdDSA, b"m", &sig));
     }
@@ -189,8 +170,6 @@ mod tests {
     fn duplicates_and_unknown_fields_are_refused() {
         let dup = r#"{"clients":[{"client_id":"a"},{"client_id":"a"}]}"#;
         assert!(ClientRegistry::from_json(dup).is_err());
-        assert!(
-            ClientRegistry::from_json(r#"{"clients":[{"client_id":"a","secret":"x"}]}"#).is_err()
-        );
+        assert!(ClientRegistry::from_json(r#"{"clients":[{"client_id":"a","secret":"x"}]}"#).is_err());
     }
 }

@@ -34,27 +34,15 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
         if name == "-h" || name == "--help" {
             return Ok(Parsed::Help);
         }
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
-        };
+        let mut value =
+            || inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
         match name.as_str() {
             "--host" => options.host = value()?,
-            "--port" => {
-                options.port = value()?
-                    .parse()
-                    .map_err(|_| "--port must be a number 0-65535".to_owned())?
-            }
+            "--port" => options.port = value()?.parse().map_err(|_| "--port must be a number 0-65535".to_owned())?,
             "--issuer" => options.issuer = Some(value()?),
-            "--clients" => {
-                options.clients = ClientRegistry::from_file(std::path::Path::new(&value()?))?
-            }
+            "--clients" => options.clients = ClientRegistry::from_file(std::path::Path::new(&value()?))?,
             "--token-ttl-s" => {
-                options.token_ttl_s = value()?
-                    .parse()
-                    .map_err(|_| "--token-ttl-s must be a number".to_owned())?
+                options.token_ttl_s = value()?.parse().map_err(|_| "--token-ttl-s must be a number".to_owned())?
             }
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
@@ -76,13 +64,9 @@ pub fn run(program: &str, args: impl IntoIterator<Item = String>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let loopback =
-        matches!(options.host.as_str(), "localhost" | "::1") || options.host.starts_with("127.");
+    let loopback = matches!(options.host.as_str(), "localhost" | "::1") || options.host.starts_with("127.");
     if !loopback {
-        eprintln!(
-            "{program}: warning: listening on non-loopback {}; this is a development server",
-            options.host
-        );
+        eprintln!("{program}: warning: listening on non-loopback {}; this is a development server", options.host);
     }
     let issuer = match Issuer::start(options) {
         Ok(i) => i,

@@ -10,10 +10,7 @@ use crate::state::IssuerState;
 pub fn metadata(state: &IssuerState) -> Value {
     let algs: Vec<&str> = ISSUER_ALGORITHMS.iter().map(|a| a.as_str()).collect();
     let grants: Vec<&str> = GrantType::ALL.iter().map(|g| g.as_str()).collect();
-    let assertion_algs: Vec<&str> = CLIENT_ASSERTION_ALGORITHMS
-        .iter()
-        .map(|a| a.as_str())
-        .collect();
+    let assertion_algs: Vec<&str> = CLIENT_ASSERTION_ALGORITHMS.iter().map(|a| a.as_str()).collect();
     json!({
         "issuer": state.issuer,
         "jwks_uri": format!("{}/jwks", state.base_url),

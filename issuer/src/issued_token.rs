@@ -18,19 +18,11 @@ pub struct IssuedToken {
 /// with what the token was; it never quotes the token.
 pub fn verify(state: &IssuerState, token: &str) -> Result<IssuedToken, String> {
     let jwt = ReceivedJwt::parse(token, &ISSUER_ALGORITHMS)?;
-    let keys: Vec<_> = state
-        .keyring()
-        .verification_keys(jwt.alg, jwt.kid.as_deref())
-        .into_iter()
-        .cloned()
-        .collect();
+    let keys: Vec<_> = state.keyring().verification_keys(jwt.alg, jwt.kid.as_deref()).into_iter().cloned().collect();
     if keys.is_empty() {
         return Err("it is not signed by a key of this issuer (unknown kid)".into());
     }
-    if !keys
-        .iter()
-        .any(|k| k.verify(jwt.signing_input(), jwt.signature()))
-    {
+    if !keys.iter().any(|k| k.verify(jwt.signing_input(), jwt.signature())) {
         return Err("its signature does not verify with this issuer's keys".into());
     }
     match jwt.string("iss")? {

@@ -13,24 +13,13 @@ pub fn signing_input(header_json: &str, payload_json: &str) -> String {
 
 /// Sign raw header and payload JSON text into a compact JWS. The text is used byte for byte: it
 /// is not parsed, so it may be anything (even invalid JSON) a negative test needs.
-pub fn sign_compact(
-    key: &SigningKey,
-    header_json: &str,
-    payload_json: &str,
-) -> Result<String, KeyError> {
+pub fn sign_compact(key: &SigningKey, header_json: &str, payload_json: &str) -> Result<String, KeyError> {
     sign_compact_bytes(key, header_json.as_bytes(), payload_json.as_bytes())
 }
 
 /// [`sign_compact`] over arbitrary bytes (e.g. a payload that is not valid UTF-8).
-pub fn sign_compact_bytes(
-    key: &SigningKey,
-    header: &[u8],
-    payload: &[u8],
-) -> Result<String, KeyError> {
-    sign_input(
-        key,
-        &format!("{}.{}", b64::encode(header), b64::encode(payload)),
-    )
+pub fn sign_compact_bytes(key: &SigningKey, header: &[u8], payload: &[u8]) -> Result<String, KeyError> {
+    sign_input(key, &format!("{}.{}", b64::encode(header), b64::encode(payload)))
 }
 
 /// Sign an already-encoded signing input (`header.payload`, used verbatim even when it is not
@@ -50,22 +39,16 @@ pub fn sign_json(key: &SigningKey, header: &Value, claims: &Value) -> Result<Str
 /// `header` with `alg`/`kid` of `key` filled in where absent, and `null` members dropped.
 pub fn complete_header(key: &SigningKey, header: &Value) -> Value {
     let mut map = header.as_object().cloned().unwrap_or_default();
-    map.entry("alg")
-        .or_insert_with(|| Value::String(key.alg().as_str().to_owned()));
-    map.entry("kid")
-        .or_insert_with(|| Value::String(key.kid().to_owned()));
+    map.entry("alg").or_insert_with(|| Value::String(key.alg().as_str().to_owned()));
+    map.entry("kid").or_insert_with(|| Value::String(key.kid().to_owned()));
     map.retain(|_, v| !v.is_null());
     Value::Object(map)
 }
 
 /// Flip one bit in the signature segment of a compact JWS (keeps it canonical base64url).
 pub fn tamper_signature(token: &str) -> String {
-    let Some((input, sig)) = token.rsplit_once('.') else {
-        return token.to_owned();
-    };
-    let Some(mut bytes) = b64::decode(sig) else {
-        return token.to_owned();
-    };
+    let Some((input, sig)) = token.rsplit_once('.') else { return token.to_owned() };
+    let Some(mut bytes) = b64::decode(sig) else { return token.to_owned() };
     if let Some(first) = bytes.first_mut() {
         *first ^= 0x01;
     }

@@ -7,8 +7,7 @@ use serde_json::{json, Value};
 use crate::signing_key::{Algorithm, KeyError, SigningKey};
 
 /// The algorithms the issuer publishes a key for, in JWKS order.
-pub const ISSUER_ALGORITHMS: [Algorithm; 3] =
-    [Algorithm::RS256, Algorithm::ES256, Algorithm::EdDSA];
+pub const ISSUER_ALGORITHMS: [Algorithm; 3] = [Algorithm::RS256, Algorithm::ES256, Algorithm::EdDSA];
 
 /// One key per [`ISSUER_ALGORITHMS`] entry.
 #[derive(Debug, Clone)]
@@ -19,10 +18,7 @@ pub struct Generation {
 impl Generation {
     /// Fresh keys; each `kid` is the key's RFC 7638 thumbprint (unique per key).
     pub fn generate() -> Result<Generation, KeyError> {
-        let keys = ISSUER_ALGORITHMS
-            .iter()
-            .map(|alg| SigningKey::generate(*alg, ""))
-            .collect::<Result<_, _>>()?;
+        let keys = ISSUER_ALGORITHMS.iter().map(|alg| SigningKey::generate(*alg, "")).collect::<Result<_, _>>()?;
         Ok(Generation { keys })
     }
 
@@ -44,10 +40,7 @@ pub struct Keyring {
 
 impl Keyring {
     pub fn generate() -> Result<Keyring, KeyError> {
-        Ok(Keyring {
-            current: Generation::generate()?,
-            previous: None,
-        })
+        Ok(Keyring { current: Generation::generate()?, previous: None })
     }
 
     /// The key that signs `alg` now.

@@ -37,10 +37,7 @@ pub struct MintRequest {
 impl MintRequest {
     /// A request for `claims` with every default.
     pub fn new(claims: Value) -> MintRequest {
-        MintRequest {
-            claims: claims.as_object().cloned().unwrap_or_default(),
-            ..MintRequest::default()
-        }
+        MintRequest { claims: claims.as_object().cloned().unwrap_or_default(), ..MintRequest::default() }
     }
 }
 
@@ -49,31 +46,21 @@ pub fn mint(state: &IssuerState, req: &MintRequest) -> Result<String, OAuthError
     let alg_name = req.alg.as_deref().unwrap_or("RS256");
     let alg = Algorithm::parse(alg_name)
         .filter(|a| crate::keyring::ISSUER_ALGORITHMS.contains(a))
-        .ok_or_else(|| {
-            OAuthError::invalid_request(format!("alg {alg_name:?}: use RS256, ES256 or EdDSA"))
-        })?;
+        .ok_or_else(|| OAuthError::invalid_request(format!("alg {alg_name:?}: use RS256, ES256 or EdDSA")))?;
     let tamper = match req.tamper.as_deref() {
         None => false,
         Some("signature") => true,
         Some(other) => {
-            return Err(OAuthError::invalid_request(format!(
-                "tamper {other:?}: only \"signature\" is known"
-            )))
+            return Err(OAuthError::invalid_request(format!("tamper {other:?}: only \"signature\" is known")))
         }
     };
-    let key = state
-        .keyring()
-        .signing_key(alg)
-        .cloned()
-        .expect("a key per issuer algorithm");
+    let key = state.keyring().signing_key(alg).cloned().expect("a key per issuer algorithm");
 
     let iat = now();
     let mut claims = req.claims.clone();
     claims.entry("iss").or_insert_with(|| json!(state.issuer));
     claims.entry("iat").or_insert_with(|| json!(iat));
-    claims
-        .entry("exp")
-        .or_insert_with(|| json!(iat + req.ttl_s.unwrap_or(300)));
+    claims.entry("exp").or_insert_with(|| json!(iat + req.ttl_s.unwrap_or(300)));
     claims.entry("jti").or_insert_with(|| json!(random_id()));
 
     let mut header = Map::new();
@@ -87,15 +74,7 @@ pub fn mint(state: &IssuerState, req: &MintRequest) -> Result<String, OAuthError
             header.insert(k.clone(), v.clone());
         }
     }
-    let token = jws::sign_compact(
-        &key,
-        &Value::Object(header).to_string(),
-        &Value::Object(claims).to_string(),
-    )
-    .map_err(|e| OAuthError::new("server_error", format!("signing failed: {e}")))?;
-    Ok(if tamper {
-        jws::tamper_signature(&token)
-    } else {
-        token
-    })
+    let token = jws::sign_compact(&key, &Value::Object(header).to_string(), &Value::Object(claims).to_string())
+        .map_err(|e| OAuthError::new("server_error", format!("signing failed: {e}")))?;
+    Ok(if tamper { jws::tamper_signature(&token) } else { token })
 }

@@ -27,20 +27,12 @@ impl OAuthError {
             _ => 400,
         };
         let www_authenticate = (error == "invalid_client").then(|| BASIC_CHALLENGE.to_owned());
-        OAuthError {
-            status,
-            error,
-            description: description.into(),
-            www_authenticate,
-        }
+        OAuthError { status, error, description: description.into(), www_authenticate }
     }
 
     /// The same error with another `WWW-Authenticate` challenge.
     pub fn with_challenge(self, challenge: impl Into<String>) -> OAuthError {
-        OAuthError {
-            www_authenticate: Some(challenge.into()),
-            ..self
-        }
+        OAuthError { www_authenticate: Some(challenge.into()), ..self }
     }
 
     pub fn invalid_request(description: impl Into<String>) -> OAuthError {

@@ -19,21 +19,10 @@ pub fn encode(label: &str, der: &[u8]) -> String {
 pub fn decode(label: &str, text: &str) -> Result<Vec<u8>, String> {
     let begin = format!("-----BEGIN {label}-----");
     let end = format!("-----END {label}-----");
-    let start = text
-        .find(&begin)
-        .ok_or_else(|| format!("no `{begin}` line"))?
-        + begin.len();
-    let stop = text[start..]
-        .find(&end)
-        .ok_or_else(|| format!("no `{end}` line"))?
-        + start;
-    let body: String = text[start..stop]
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace())
-        .collect();
-    STANDARD
-        .decode(body)
-        .map_err(|e| format!("PEM body is not base64: {e}"))
+    let start = text.find(&begin).ok_or_else(|| format!("no `{begin}` line"))? + begin.len();
+    let stop = text[start..].find(&end).ok_or_else(|| format!("no `{end}` line"))? + start;
+    let body: String = text[start..stop].chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    STANDARD.decode(body).map_err(|e| format!("PEM body is not base64: {e}"))
 }
 
 #[cfg(test)]
@@ -42,9 +31,7 @@ mod tests {
     fn round_trip() {
         let der: Vec<u8> = (0..=255u8).collect();
         let text = super::encode("PUBLIC KEY", &der);
-        assert!(text
-            .lines()
-            .all(|l| l.len() <= 64 || l.starts_with("-----")));
+        assert!(text.lines().all(|l| l.len() <= 64 || l.starts_with("-----")));
         assert_eq!(super::decode("PUBLIC KEY", &text).unwrap(), der);
         assert!(super::decode("PRIVATE KEY", &text).is_err());
     }

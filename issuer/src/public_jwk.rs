@@ -15,12 +15,8 @@ use crate::signing_key::Algorithm;
 
 /// The algorithms a client assertion may be signed with (the metadata's
 /// `token_endpoint_auth_signing_alg_values_supported`).
-pub const CLIENT_ASSERTION_ALGORITHMS: [Algorithm; 4] = [
-    Algorithm::RS256,
-    Algorithm::PS256,
-    Algorithm::ES256,
-    Algorithm::EdDSA,
-];
+pub const CLIENT_ASSERTION_ALGORITHMS: [Algorithm; 4] =
+    [Algorithm::RS256, Algorithm::PS256, Algorithm::ES256, Algorithm::EdDSA];
 
 /// Members that only private (or symmetric) JWKs have.
 const PRIVATE_MEMBERS: [&str; 8] = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
@@ -50,14 +46,11 @@ pub struct PublicJwk {
 }
 
 fn member<'a>(jwk: &'a Map<String, Value>, name: &str) -> Result<&'a str, String> {
-    jwk.get(name)
-        .and_then(Value::as_str)
-        .ok_or_else(|| format!("member {name:?} is missing or not a string"))
+    jwk.get(name).and_then(Value::as_str).ok_or_else(|| format!("member {name:?} is missing or not a string"))
 }
 
 fn bytes(jwk: &Map<String, Value>, name: &str) -> Result<Vec<u8>, String> {
-    b64::decode(member(jwk, name)?)
-        .ok_or_else(|| format!("member {name:?} is not unpadded base64url"))
+    b64::decode(member(jwk, name)?).ok_or_else(|| format!("member {name:?} is not unpadded base64url"))
 }
 
 impl PublicJwk {
@@ -85,9 +78,7 @@ impl PublicJwk {
                 let e = bytes(jwk, "e")?;
                 let bits = n.iter().skip_while(|b| **b == 0).count() * 8;
                 if bits < 2048 {
-                    return Err(format!(
-                        "RSA keys must have at least 2048 bits (this one: about {bits})"
-                    ));
+                    return Err(format!("RSA keys must have at least 2048 bits (this one: about {bits})"));
                 }
                 if e.is_empty() {
                     return Err("RSA exponent \"e\" is empty".into());
@@ -121,14 +112,8 @@ impl PublicJwk {
                     .map_err(|_| "the Ed25519 public key is invalid".to_owned())?;
                 Material::Ed25519 { x }
             }
-            "oct" => {
-                return Err("symmetric (oct) keys cannot authenticate with private_key_jwt".into())
-            }
-            other => {
-                return Err(format!(
-                    "unsupported kty {other:?}: use RSA, EC (P-256) or OKP (Ed25519)"
-                ))
-            }
+            "oct" => return Err("symmetric (oct) keys cannot authenticate with private_key_jwt".into()),
+            other => return Err(format!("unsupported kty {other:?}: use RSA, EC (P-256) or OKP (Ed25519)")),
         };
         let alg = match jwk.get("alg") {
             None => None,
@@ -140,11 +125,7 @@ impl PublicJwk {
             }
             Some(_) => return Err("\"alg\" must be a string".into()),
         };
-        let key = PublicJwk {
-            kid,
-            alg: None,
-            material,
-        };
+        let key = PublicJwk { kid, alg: None, material };
         if let Some(alg) = alg {
             if !key.fits(alg) {
                 return Err(format!("alg {alg} does not fit the key type"));
@@ -181,27 +162,16 @@ impl PublicJwk {
                 } else {
                     &signature::RSA_PKCS1_2048_8192_SHA256
                 };
-                RsaPublicKeyComponents { n, e }
-                    .verify(params, message, sig)
-                    .is_ok()
+                RsaPublicKeyComponents { n, e }.verify(params, message, sig).is_ok()
             }
-            Material::EcP256 { point } => {
-                verify_raw(&signature::ECDSA_P256_SHA256_FIXED, point, message, sig)
-            }
+            Material::EcP256 { point } => verify_raw(&signature::ECDSA_P256_SHA256_FIXED, point, message, sig),
             Material::Ed25519 { x } => verify_raw(&signature::ED25519, x, message, sig),
         }
     }
 }
 
-fn verify_raw(
-    alg: &'static dyn VerificationAlgorithm,
-    public: &[u8],
-    message: &[u8],
-    sig: &[u8],
-) -> bool {
-    signature::UnparsedPublicKey::new(alg, public)
-        .verify(message, sig)
-        .is_ok()
+fn verify_raw(alg: &'static dyn VerificationAlgorithm, public: &[u8], message: &[u8], sig: &[u8]) -> bool {
+    signature::UnparsedPublicKey::new(alg, public).verify(message, sig).is_ok()
 }
 
 /// A client's registered JWK Set. Deserialises from `{"keys": [...]}` with every key checked.
@@ -215,30 +185,19 @@ impl TryFrom<Value> for PublicJwkSet {
     type Error = String;
 
     fn try_from(value: Value) -> Result<PublicJwkSet, String> {
-        let object = value
-            .as_object()
-            .ok_or("jwks must be a JSON object {\"keys\": [...]}")?;
+        let object = value.as_object().ok_or("jwks must be a JSON object {\"keys\": [...]}")?;
         if let Some(other) = object.keys().find(|k| *k != "keys") {
             return Err(format!("jwks: unknown member {other:?}"));
         }
-        let keys = object
-            .get("keys")
-            .and_then(Value::as_array)
-            .ok_or("jwks: \"keys\" must be an array")?;
+        let keys = object.get("keys").and_then(Value::as_array).ok_or("jwks: \"keys\" must be an array")?;
         if keys.is_empty() {
             return Err("jwks: \"keys\" is empty".into());
         }
-        let keys = keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| PublicJwk::parse(k).map_err(|e| format!("jwks key {i}: {e}")));
+        let keys = keys.iter().enumerate().map(|(i, k)| PublicJwk::parse(k).map_err(|e| format!("jwks key {i}: {e}")));
         let keys = keys.collect::<Result<Vec<_>, _>>()?;
         for (i, k) in keys.iter().enumerate() {
             if k.kid.is_some() && keys[..i].iter().any(|o| o.kid == k.kid) {
-                return Err(format!(
-                    "jwks: kid {:?} appears twice",
-                    k.kid.as_deref().unwrap_or_default()
-                ));
+                return Err(format!("jwks: kid {:?} appears twice", k.kid.as_deref().unwrap_or_default()));
             }
         }
         Ok(PublicJwkSet { keys })
@@ -248,14 +207,8 @@ impl TryFrom<Value> for PublicJwkSet {
 impl PublicJwkSet {
     /// The keys that may verify a token with header `alg` and `kid`: with a `kid`, only the key
     /// with that kid; without, every key that accepts `alg`.
-    pub fn candidates<'a>(
-        &'a self,
-        alg: Algorithm,
-        kid: Option<&'a str>,
-    ) -> impl Iterator<Item = &'a PublicJwk> + 'a {
-        self.keys.iter().filter(move |k| {
-            k.accepts(alg) && kid.map_or(true, |kid| k.kid.as_deref() == Some(kid))
-        })
+    pub fn candidates<'a>(&'a self, alg: Algorithm, kid: Option<&'a str>) -> impl Iterator<Item = &'a PublicJwk> + 'a {
+        self.keys.iter().filter(move |k| k.accepts(alg) && kid.map_or(true, |kid| k.kid.as_deref() == Some(kid)))
     }
 }
 
@@ -285,17 +238,13 @@ mod tests {
 
     #[test]
     fn refuses_unsafe_or_unusable_keys() {
-        let ed = SigningKey::generate(Algorithm::EdDSA, "e")
-            .unwrap()
-            .public_jwk();
+        let ed = SigningKey::generate(Algorithm::EdDSA, "e").unwrap().public_jwk();
         let with = |k: &str, v: Value| {
             let mut j = ed.clone();
             j[k] = v;
             PublicJwk::parse(&j)
         };
-        assert!(with("d", json!("AAAA"))
-            .unwrap_err()
-            .contains("private member"));
+        assert!(with("d", json!("AAAA")).unwrap_err().contains("private member"));
         assert!(with("use", json!("enc")).is_err());
         assert!(with("alg", json!("ES256")).is_err());
         assert!(with("alg", json!("HS256")).is_err());
@@ -303,8 +252,6 @@ mod tests {
         assert!(with("x", json!("AAAA")).is_err());
         assert!(PublicJwk::parse(&json!({"kty": "oct", "k": "c2VjcmV0"})).is_err());
         assert!(PublicJwkSet::try_from(json!({"keys": []})).is_err());
-        assert!(PublicJwkSet::try_from(json!({"keys": [ed, ed]}))
-            .unwrap_err()
-            .contains("twice"));
+        assert!(PublicJwkSet::try_from(json!({"keys": [ed, ed]})).unwrap_err().contains("twice"));
     }
 }

@@ -58,16 +58,10 @@ impl<'de> Deserialize<'de> for UniqueObject {
 }
 
 fn object(segment: &str, what: &str) -> Result<Map<String, Value>, String> {
-    let bytes =
-        b64::decode(segment).ok_or_else(|| format!("its {what} is not unpadded base64url"))?;
+    let bytes = b64::decode(segment).ok_or_else(|| format!("its {what} is not unpadded base64url"))?;
     serde_json::from_slice::<UniqueObject>(&bytes)
         .map(|o| o.0)
-        .map_err(|e| {
-            format!(
-                "its {what} is not a JSON object with unique members ({})",
-                e.classify_name()
-            )
-        })
+        .map_err(|e| format!("its {what} is not a JSON object with unique members ({})", e.classify_name()))
 }
 
 /// serde_json's error category, a fixed word that never quotes input.
@@ -94,41 +88,27 @@ impl ReceivedJwt {
         }
         let parts: Vec<&str> = token.split('.').collect();
         let [h, p, s] = parts[..] else {
-            return Err(format!(
-                "it is not a compact JWS (3 dot-separated parts; it has {})",
-                parts.len()
-            ));
+            return Err(format!("it is not a compact JWS (3 dot-separated parts; it has {})", parts.len()));
         };
         let header = object(h, "header")?;
         let claims = object(p, "payload")?;
         let signature = b64::decode(s).ok_or("its signature is not unpadded base64url")?;
         let alg = match header.get("alg") {
-            Some(Value::String(name)) => Algorithm::parse(name)
-                .filter(|a| allowed.contains(a))
-                .ok_or_else(|| {
-                    let names: Vec<&str> = allowed.iter().map(|a| a.as_str()).collect();
-                    format!("its alg is not one of {}", names.join(", "))
-                })?,
+            Some(Value::String(name)) => Algorithm::parse(name).filter(|a| allowed.contains(a)).ok_or_else(|| {
+                let names: Vec<&str> = allowed.iter().map(|a| a.as_str()).collect();
+                format!("its alg is not one of {}", names.join(", "))
+            })?,
             _ => return Err("its header has no alg".into()),
         };
         if header.contains_key("crit") {
-            return Err(
-                "its header has crit parameters, none of which this server understands".into(),
-            );
+            return Err("its header has crit parameters, none of which this server understands".into());
         }
         let kid = match header.get("kid") {
             None => None,
             Some(Value::String(k)) => Some(k.clone()),
             Some(_) => return Err("its kid is not a string".into()),
         };
-        Ok(ReceivedJwt {
-            alg,
-            kid,
-            header,
-            claims,
-            signing_input: format!("{h}.{p}"),
-            signature,
-        })
+        Ok(ReceivedJwt { alg, kid, header, claims, signing_input: format!("{h}.{p}"), signature })
     }
 
     pub fn signing_input(&self) -> &[u8] {
@@ -150,8 +130,7 @@ impl ReceivedJwt {
 
     /// A required string claim.
     pub fn required_string(&self, name: &str) -> Result<&str, String> {
-        self.string(name)?
-            .ok_or_else(|| format!("it has no {name} claim"))
+        self.string(name)?.ok_or_else(|| format!("it has no {name} claim"))
     }
 
     /// A NumericDate claim (seconds; fractions are truncated); `Ok(None)` when absent.
@@ -174,10 +153,7 @@ impl ReceivedJwt {
             Some(Value::String(s)) => Ok(vec![s.as_str()]),
             Some(Value::Array(items)) => items
                 .iter()
-                .map(|v| {
-                    v.as_str()
-                        .ok_or_else(|| "its aud claim has a member that is not a string".to_owned())
-                })
+                .map(|v| v.as_str().ok_or_else(|| "its aud claim has a member that is not a string".to_owned()))
                 .collect(),
             Some(_) => Err("its aud claim is neither a string nor an array of strings".into()),
         }
@@ -190,16 +166,10 @@ impl ReceivedJwt {
         if now > exp.saturating_add(exp_leeway) {
             return Err("it has expired".into());
         }
-        if self
-            .numeric_date("nbf")?
-            .is_some_and(|nbf| nbf > now.saturating_add(LEEWAY_S))
-        {
+        if self.numeric_date("nbf")?.is_some_and(|nbf| nbf > now.saturating_add(LEEWAY_S)) {
             return Err("it is not valid yet (nbf)".into());
         }
-        if self
-            .numeric_date("iat")?
-            .is_some_and(|iat| iat > now.saturating_add(LEEWAY_S))
-        {
+        if self.numeric_date("iat")?.is_some_and(|iat| iat > now.saturating_add(LEEWAY_S)) {
             return Err("it was issued in the future (iat)".into());
         }
         Ok(exp)
@@ -221,14 +191,9 @@ mod tests {
 
     #[test]
     fn decodes_and_refuses_malformed_tokens() {
-        let t = ReceivedJwt::parse(
-            &token(
-                r#"{"alg":"EdDSA","kid":"k"}"#,
-                r#"{"sub":"a","aud":["x","y"],"exp":5}"#,
-            ),
-            &ALL,
-        )
-        .unwrap();
+        let t =
+            ReceivedJwt::parse(&token(r#"{"alg":"EdDSA","kid":"k"}"#, r#"{"sub":"a","aud":["x","y"],"exp":5}"#), &ALL)
+                .unwrap();
         assert_eq!((t.alg, t.kid.as_deref()), (Algorithm::EdDSA, Some("k")));
         assert_eq!(t.audiences().unwrap(), ["x", "y"]);
         assert_eq!(t.numeric_date("exp").unwrap(), Some(5));
@@ -241,13 +206,8 @@ mod tests {
         assert!(refused(r#"{"alg":"EdDSA"}"#, r#"{"sub":"a","sub":"b"}"#).contains("unique"));
         assert!(refused(r#"{"alg":"EdDSA"}"#, "[1]").contains("payload"));
         assert!(ReceivedJwt::parse("a.b", &ALL).is_err());
-        assert!(ReceivedJwt::parse(&"a".repeat(MAX_TOKEN_BYTES + 1), &ALL)
-            .unwrap_err()
-            .contains("larger"));
+        assert!(ReceivedJwt::parse(&"a".repeat(MAX_TOKEN_BYTES + 1), &ALL).unwrap_err().contains("larger"));
         let secret = "top-secret-value";
-        assert!(
-            !refused(r#"{"alg":"EdDSA"}"#, &format!("{{\"{secret}\"")).contains(secret),
-            "no echo"
-        );
+        assert!(!refused(r#"{"alg":"EdDSA"}"#, &format!("{{\"{secret}\"")).contains(secret), "no echo");
     }
 }

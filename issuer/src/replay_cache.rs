@@ -19,10 +19,7 @@ impl ReplayCache {
     /// expired (a replay). Expired entries are dropped on the way: an expired assertion is refused
     /// for its `exp` anyway, so the cache never holds more than the assertions still alive.
     pub fn first_use(&self, client_id: &str, jti: &str, exp: i64, now: i64) -> bool {
-        let mut seen = self
-            .seen
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         seen.retain(|_, until| *until >= now);
         match seen.entry((client_id.to_owned(), jti.to_owned())) {
             std::collections::hash_map::Entry::Occupied(_) => false,
@@ -41,13 +38,7 @@ mod tests {
         let cache = super::ReplayCache::new();
         assert!(cache.first_use("a", "j1", 100, 50));
         assert!(!cache.first_use("a", "j1", 100, 60), "replay");
-        assert!(
-            cache.first_use("b", "j1", 100, 60),
-            "another client's jti is another jti"
-        );
-        assert!(
-            cache.first_use("a", "j1", 200, 101),
-            "forgotten once expired"
-        );
+        assert!(cache.first_use("b", "j1", 100, 60), "another client's jti is another jti");
+        assert!(cache.first_use("a", "j1", 200, 101), "forgotten once expired");
     }
 }

@@ -80,16 +80,10 @@ impl Issuer {
     pub fn start(options: IssuerOptions) -> Result<RunningIssuer, StartError> {
         let ip: IpAddr = match options.host.as_str() {
             "localhost" => IpAddr::from([127, 0, 0, 1]),
-            host => host
-                .parse()
-                .map_err(|_| StartError(format!("--host {host:?} is not an IP address")))?,
+            host => host.parse().map_err(|_| StartError(format!("--host {host:?} is not an IP address")))?,
         };
-        let server = Server::http(SocketAddr::new(ip, options.port)).map_err(|e| {
-            StartError(format!(
-                "cannot listen on {}:{}: {e}",
-                options.host, options.port
-            ))
-        })?;
+        let server = Server::http(SocketAddr::new(ip, options.port))
+            .map_err(|e| StartError(format!("cannot listen on {}:{}: {e}", options.host, options.port)))?;
         let addr = server
             .server_addr()
             .to_ip()
@@ -98,8 +92,7 @@ impl Issuer {
             IpAddr::V6(v6) => format!("http://[{v6}]:{}", addr.port()),
             IpAddr::V4(v4) => format!("http://{v4}:{}", addr.port()),
         };
-        let keyring =
-            Keyring::generate().map_err(|e| StartError(format!("key generation: {e}")))?;
+        let keyring = Keyring::generate().map_err(|e| StartError(format!("key generation: {e}")))?;
         let state = Arc::new(IssuerState {
             issuer: options.issuer.clone().unwrap_or_else(|| base_url.clone()),
             base_url: base_url.clone(),
@@ -119,12 +112,7 @@ impl Issuer {
                     .map_err(|e| StartError(format!("cannot spawn a worker thread: {e}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(RunningIssuer {
-            state,
-            server,
-            stopping,
-            workers,
-        })
+        Ok(RunningIssuer { state, server, stopping, workers })
     }
 }
 
@@ -228,21 +216,11 @@ struct Answer {
 
 impl Answer {
     fn json(status: u16, body: &Value) -> Answer {
-        Answer {
-            status,
-            content_type: "application/json",
-            headers: Vec::new(),
-            body: body.to_string(),
-        }
+        Answer { status, content_type: "application/json", headers: Vec::new(), body: body.to_string() }
     }
 
     fn oauth_error(e: &OAuthError) -> Answer {
-        let mut a = Answer {
-            status: e.status,
-            content_type: "application/json",
-            headers: Vec::new(),
-            body: e.body(),
-        };
+        let mut a = Answer { status: e.status, content_type: "application/json", headers: Vec::new(), body: e.body() };
         if let Some(challenge) = &e.www_authenticate {
             a.headers.push(("WWW-Authenticate", challenge.clone()));
         }
@@ -250,10 +228,7 @@ impl Answer {
     }
 
     fn error(status: u16, error: &'static str, description: impl Into<String>) -> Answer {
-        Answer::json(
-            status,
-            &json!({ "error": error, "error_description": description.into() }),
-        )
+        Answer::json(status, &json!({ "error": error, "error_description": description.into() }))
     }
 
     fn no_store(mut self) -> Answer {
@@ -264,11 +239,7 @@ impl Answer {
 }
 
 fn header_value<'r>(request: &'r tiny_http::Request, name: &'static str) -> Option<&'r str> {
-    request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv(name))
-        .map(|h| h.value.as_str())
+    request.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str())
 }
 
 fn read_body(request: &mut tiny_http::Request) -> Result<Vec<u8>, Answer> {
@@ -286,11 +257,7 @@ fn read_body(request: &mut tiny_http::Request) -> Result<Vec<u8>, Answer> {
         .read_to_end(&mut body)
         .map_err(|e| Answer::error(400, "invalid_request", format!("cannot read the body: {e}")))?;
     if body.len() as u64 > MAX_BODY_BYTES {
-        return Err(Answer::error(
-            413,
-            "invalid_request",
-            "the body is too large",
-        ));
+        return Err(Answer::error(413, "invalid_request", "the body is too large"));
     }
     Ok(body)
 }
@@ -300,8 +267,7 @@ fn handle(state: &IssuerState, mut request: tiny_http::Request) {
     let method = request.method().clone();
     let answer = route(state, &mut request, &method, &path);
     let mut response = Response::from_string(answer.body).with_status_code(answer.status);
-    let content_type =
-        Header::from_bytes("Content-Type", answer.content_type).expect("valid header");
+    let content_type = Header::from_bytes("Content-Type", answer.content_type).expect("valid header");
     response.add_header(content_type);
     for (name, value) in answer.headers {
         if let Ok(h) = Header::from_bytes(name, value.as_bytes()) {
@@ -312,17 +278,9 @@ fn handle(state: &IssuerState, mut request: tiny_http::Request) {
     let _ = request.respond(response);
 }
 
-fn route(
-    state: &IssuerState,
-    request: &mut tiny_http::Request,
-    method: &Method,
-    path: &str,
-) -> Answer {
+fn route(state: &IssuerState, request: &mut tiny_http::Request, method: &Method, path: &str) -> Answer {
     let allowed = match path {
-        "/.well-known/openid-configuration"
-        | "/.well-known/oauth-authorization-server"
-        | "/jwks"
-        | "/health" => "GET",
+        "/.well-known/openid-configuration" | "/.well-known/oauth-authorization-server" | "/jwks" | "/health" => "GET",
         "/token" | "/dev/mint" | "/dev/rotate" => "POST",
         _ => return Answer::error(404, "not_found", format!("no endpoint at {path:?}")),
     };
@@ -331,21 +289,12 @@ fn route(
         _ => *method == Method::Post,
     };
     if !method_ok {
-        let mut a = Answer::error(
-            405,
-            "invalid_request",
-            format!("{path} answers {allowed} only"),
-        );
+        let mut a = Answer::error(405, "invalid_request", format!("{path} answers {allowed} only"));
         a.headers.push(("Allow", allowed.to_owned()));
         return a;
     }
     match path {
-        "/health" => Answer {
-            status: 200,
-            content_type: "text/plain",
-            headers: Vec::new(),
-            body: "ok".into(),
-        },
+        "/health" => Answer { status: 200, content_type: "text/plain", headers: Vec::new(), body: "ok".into() },
         "/jwks" => {
             let mut a = Answer::json(200, &state.keyring().jwks());
             a.content_type = "application/jwk-set+json";
@@ -365,13 +314,10 @@ fn route(
                 &body,
             );
             match result {
-                Ok(tokens) => Answer {
-                    status: 200,
-                    content_type: "application/json",
-                    headers: Vec::new(),
-                    body: tokens.body(),
+                Ok(tokens) => {
+                    Answer { status: 200, content_type: "application/json", headers: Vec::new(), body: tokens.body() }
+                        .no_store()
                 }
-                .no_store(),
                 Err(e) => Answer::oauth_error(&e).no_store(),
             }
         }
@@ -401,31 +347,16 @@ fn route(
                     Ok(v) => match v.get("retire") {
                         None | Some(Value::Null) => false,
                         Some(Value::Bool(b)) => *b,
-                        Some(_) => {
-                            return Answer::error(
-                                400,
-                                "invalid_request",
-                                "retire must be a boolean",
-                            )
-                        }
+                        Some(_) => return Answer::error(400, "invalid_request", "retire must be a boolean"),
                     },
-                    Err(e) => {
-                        return Answer::error(
-                            400,
-                            "invalid_request",
-                            format!("rotate request: {e}"),
-                        )
-                    }
+                    Err(e) => return Answer::error(400, "invalid_request", format!("rotate request: {e}")),
                 }
             };
             let mut keyring = state.keyring_mut();
             if let Err(e) = keyring.rotate(retire) {
                 return Answer::error(500, "server_error", format!("key generation: {e}"));
             }
-            Answer::json(
-                200,
-                &json!({ "kids": keyring.published_kids(), "signing_kids": keyring.current().kids() }),
-            )
+            Answer::json(200, &json!({ "kids": keyring.published_kids(), "signing_kids": keyring.current().kids() }))
         }
         _ => Answer::json(200, &discovery::metadata(state)),
     }

@@ -8,8 +8,7 @@ use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::KeySize;
 use aws_lc_rs::signature::{
-    self, EcdsaKeyPair, EcdsaSigningAlgorithm, Ed25519KeyPair, KeyPair as _, RsaKeyPair,
-    RsaSignatureEncoding,
+    self, EcdsaKeyPair, EcdsaSigningAlgorithm, Ed25519KeyPair, KeyPair as _, RsaKeyPair, RsaSignatureEncoding,
 };
 use serde_json::{json, Value};
 
@@ -68,14 +67,7 @@ impl Algorithm {
 
     /// Whether signatures with this algorithm are randomised (PSS salt, ECDSA nonce).
     pub fn is_randomized(self) -> bool {
-        matches!(
-            self,
-            Algorithm::PS256
-                | Algorithm::PS384
-                | Algorithm::PS512
-                | Algorithm::ES256
-                | Algorithm::ES384
-        )
+        matches!(self, Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 | Algorithm::ES256 | Algorithm::ES384)
     }
 
     fn rsa_encoding(self) -> Option<&'static RsaSignatureEncoding> {
@@ -136,26 +128,11 @@ fn err(what: impl fmt::Display) -> KeyError {
 #[derive(Clone)]
 pub enum SigningKey {
     /// RS256/384/512 or PS256/384/512.
-    Rsa {
-        kid: String,
-        alg: Algorithm,
-        pair: Arc<RsaKeyPair>,
-        pkcs8: Arc<Vec<u8>>,
-    },
+    Rsa { kid: String, alg: Algorithm, pair: Arc<RsaKeyPair>, pkcs8: Arc<Vec<u8>> },
     /// ES256 (P-256) or ES384 (P-384).
-    Ecdsa {
-        kid: String,
-        alg: Algorithm,
-        pair: Arc<EcdsaKeyPair>,
-        der_pair: Arc<EcdsaKeyPair>,
-        pkcs8: Arc<Vec<u8>>,
-    },
+    Ecdsa { kid: String, alg: Algorithm, pair: Arc<EcdsaKeyPair>, der_pair: Arc<EcdsaKeyPair>, pkcs8: Arc<Vec<u8>> },
     /// EdDSA with Ed25519.
-    Ed25519 {
-        kid: String,
-        pair: Arc<Ed25519KeyPair>,
-        pkcs8: Arc<Vec<u8>>,
-    },
+    Ed25519 { kid: String, pair: Arc<Ed25519KeyPair>, pkcs8: Arc<Vec<u8>> },
     /// HS256 with a shared secret.
     Hmac { kid: String, secret: Arc<Vec<u8>> },
 }
@@ -163,10 +140,7 @@ pub enum SigningKey {
 impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Never print key material.
-        f.debug_struct("SigningKey")
-            .field("kid", &self.kid())
-            .field("alg", &self.alg())
-            .finish()
+        f.debug_struct("SigningKey").field("kid", &self.kid()).field("alg", &self.alg()).finish()
     }
 }
 
@@ -178,34 +152,22 @@ impl SigningKey {
             Algorithm::HS256 => {
                 let mut secret = vec![0u8; 32];
                 aws_lc_rs::rand::fill(&mut secret).map_err(|_| err("random source failed"))?;
-                SigningKey::Hmac {
-                    kid: kid.to_owned(),
-                    secret: Arc::new(secret),
-                }
+                SigningKey::Hmac { kid: kid.to_owned(), secret: Arc::new(secret) }
             }
             Algorithm::EdDSA => {
-                let pair =
-                    Ed25519KeyPair::generate().map_err(|_| err("Ed25519 key generation failed"))?;
-                let pkcs8: Pkcs8V1Der = pair
-                    .as_der()
-                    .map_err(|_| err("Ed25519 PKCS#8 encoding failed"))?;
+                let pair = Ed25519KeyPair::generate().map_err(|_| err("Ed25519 key generation failed"))?;
+                let pkcs8: Pkcs8V1Der = pair.as_der().map_err(|_| err("Ed25519 PKCS#8 encoding failed"))?;
                 SigningKey::from_pkcs8_der(alg, kid, pkcs8.as_ref())?
             }
             Algorithm::ES256 | Algorithm::ES384 => {
                 let signing = alg.ecdsa_signing().expect("ECDSA algorithm");
-                let pair = EcdsaKeyPair::generate(signing)
-                    .map_err(|_| err("ECDSA key generation failed"))?;
-                let pkcs8 = pair
-                    .to_pkcs8v1()
-                    .map_err(|_| err("ECDSA PKCS#8 encoding failed"))?;
+                let pair = EcdsaKeyPair::generate(signing).map_err(|_| err("ECDSA key generation failed"))?;
+                let pkcs8 = pair.to_pkcs8v1().map_err(|_| err("ECDSA PKCS#8 encoding failed"))?;
                 SigningKey::from_pkcs8_der(alg, kid, pkcs8.as_ref())?
             }
             _ => {
-                let pair = RsaKeyPair::generate(KeySize::Rsa2048)
-                    .map_err(|_| err("RSA key generation failed"))?;
-                let pkcs8: Pkcs8V1Der = pair
-                    .as_der()
-                    .map_err(|_| err("RSA PKCS#8 encoding failed"))?;
+                let pair = RsaKeyPair::generate(KeySize::Rsa2048).map_err(|_| err("RSA key generation failed"))?;
+                let pkcs8: Pkcs8V1Der = pair.as_der().map_err(|_| err("RSA PKCS#8 encoding failed"))?;
                 SigningKey::from_pkcs8_der(alg, kid, pkcs8.as_ref())?
             }
         };
@@ -214,10 +176,7 @@ impl SigningKey {
 
     /// An HS256 key from a shared secret.
     pub fn hmac(kid: &str, secret: &[u8]) -> SigningKey {
-        SigningKey::Hmac {
-            kid: kid.to_owned(),
-            secret: Arc::new(secret.to_vec()),
-        }
+        SigningKey::Hmac { kid: kid.to_owned(), secret: Arc::new(secret.to_vec()) }
     }
 
     /// Load a PKCS#8 DER private key for `alg`.
@@ -227,37 +186,19 @@ impl SigningKey {
         let key = match alg {
             Algorithm::HS256 => return Err(err("HS256 keys are secrets, not PKCS#8 documents")),
             Algorithm::EdDSA => {
-                let pair = Ed25519KeyPair::from_pkcs8(der)
-                    .map_err(|e| err(format!("Ed25519 PKCS#8: {e}")))?;
-                SigningKey::Ed25519 {
-                    kid,
-                    pair: Arc::new(pair),
-                    pkcs8,
-                }
+                let pair = Ed25519KeyPair::from_pkcs8(der).map_err(|e| err(format!("Ed25519 PKCS#8: {e}")))?;
+                SigningKey::Ed25519 { kid, pair: Arc::new(pair), pkcs8 }
             }
             Algorithm::ES256 | Algorithm::ES384 => {
                 let pair = EcdsaKeyPair::from_pkcs8(alg.ecdsa_signing().expect("ECDSA"), der)
                     .map_err(|e| err(format!("{alg} PKCS#8: {e}")))?;
-                let der_pair =
-                    EcdsaKeyPair::from_pkcs8(alg.ecdsa_signing_der().expect("ECDSA"), der)
-                        .map_err(|e| err(format!("{alg} PKCS#8: {e}")))?;
-                SigningKey::Ecdsa {
-                    kid,
-                    alg,
-                    pair: Arc::new(pair),
-                    der_pair: Arc::new(der_pair),
-                    pkcs8,
-                }
+                let der_pair = EcdsaKeyPair::from_pkcs8(alg.ecdsa_signing_der().expect("ECDSA"), der)
+                    .map_err(|e| err(format!("{alg} PKCS#8: {e}")))?;
+                SigningKey::Ecdsa { kid, alg, pair: Arc::new(pair), der_pair: Arc::new(der_pair), pkcs8 }
             }
             _ => {
-                let pair =
-                    RsaKeyPair::from_pkcs8(der).map_err(|e| err(format!("RSA PKCS#8: {e}")))?;
-                SigningKey::Rsa {
-                    kid,
-                    alg,
-                    pair: Arc::new(pair),
-                    pkcs8,
-                }
+                let pair = RsaKeyPair::from_pkcs8(der).map_err(|e| err(format!("RSA PKCS#8: {e}")))?;
+                SigningKey::Rsa { kid, alg, pair: Arc::new(pair), pkcs8 }
             }
         };
         Ok(key.with_default_kid())
@@ -272,9 +213,9 @@ impl SigningKey {
     /// The private key as PKCS#8 PEM (`None` for HMAC secrets).
     pub fn to_pkcs8_pem(&self) -> Option<String> {
         match self {
-            SigningKey::Rsa { pkcs8, .. }
-            | SigningKey::Ecdsa { pkcs8, .. }
-            | SigningKey::Ed25519 { pkcs8, .. } => Some(pem::encode("PRIVATE KEY", pkcs8)),
+            SigningKey::Rsa { pkcs8, .. } | SigningKey::Ecdsa { pkcs8, .. } | SigningKey::Ed25519 { pkcs8, .. } => {
+                Some(pem::encode("PRIVATE KEY", pkcs8))
+            }
             SigningKey::Hmac { .. } => None,
         }
     }
@@ -322,14 +263,9 @@ impl SigningKey {
     /// The same RSA key signing with another RS*/PS* algorithm.
     pub fn with_alg(&self, new_alg: Algorithm) -> Result<SigningKey, KeyError> {
         match self {
-            SigningKey::Rsa {
-                kid, pair, pkcs8, ..
-            } if new_alg.rsa_encoding().is_some() => Ok(SigningKey::Rsa {
-                kid: kid.clone(),
-                alg: new_alg,
-                pair: pair.clone(),
-                pkcs8: pkcs8.clone(),
-            }),
+            SigningKey::Rsa { kid, pair, pkcs8, .. } if new_alg.rsa_encoding().is_some() => {
+                Ok(SigningKey::Rsa { kid: kid.clone(), alg: new_alg, pair: pair.clone(), pkcs8: pkcs8.clone() })
+            }
             _ if self.alg() == new_alg => Ok(self.clone()),
             _ => Err(err(format!("a {} key cannot sign {new_alg}", self.alg()))),
         }
@@ -359,11 +295,7 @@ impl SigningKey {
                 // Uncompressed SEC1 point: 0x04 || X || Y.
                 let point = pair.public_key().as_ref();
                 let half = (point.len() - 1) / 2;
-                let crv = if *alg == Algorithm::ES256 {
-                    "P-256"
-                } else {
-                    "P-384"
-                };
+                let crv = if *alg == Algorithm::ES256 { "P-256" } else { "P-384" };
                 json!({
                     "crv": crv,
                     "kty": "EC",
@@ -376,9 +308,7 @@ impl SigningKey {
                 "kty": "OKP",
                 "x": b64::encode(pair.public_key().as_ref()),
             }),
-            SigningKey::Hmac { secret, .. } => {
-                json!({ "k": b64::encode(secret.as_slice()), "kty": "oct" })
-            }
+            SigningKey::Hmac { secret, .. } => json!({ "k": b64::encode(secret.as_slice()), "kty": "oct" }),
         }
     }
 
@@ -387,10 +317,7 @@ impl SigningKey {
         // serde_json's default map is sorted, and the members hold no characters needing escapes:
         // its compact form is exactly the RFC 7638 canonical form.
         let canonical = self.key_members().to_string();
-        b64::encode(aws_lc_rs::digest::digest(
-            &aws_lc_rs::digest::SHA256,
-            canonical.as_bytes(),
-        ))
+        b64::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, canonical.as_bytes()))
     }
 
     /// The public JWK: `kty`, `kid`, `alg`, `use: "sig"` and the key members. For HMAC this holds
@@ -410,20 +337,13 @@ impl SigningKey {
         match self {
             SigningKey::Rsa { alg, pair, .. } => {
                 let mut sig = vec![0u8; pair.public_modulus_len()];
-                pair.sign(
-                    alg.rsa_encoding().expect("RSA algorithm"),
-                    &rng,
-                    message,
-                    &mut sig,
-                )
-                .map_err(|_| err("RSA signing failed"))?;
+                pair.sign(alg.rsa_encoding().expect("RSA algorithm"), &rng, message, &mut sig)
+                    .map_err(|_| err("RSA signing failed"))?;
                 Ok(sig)
             }
-            SigningKey::Ecdsa { pair, .. } => Ok(pair
-                .sign(&rng, message)
-                .map_err(|_| err("ECDSA signing failed"))?
-                .as_ref()
-                .to_vec()),
+            SigningKey::Ecdsa { pair, .. } => {
+                Ok(pair.sign(&rng, message).map_err(|_| err("ECDSA signing failed"))?.as_ref().to_vec())
+            }
             SigningKey::Ed25519 { pair, .. } => Ok(pair.sign(message).as_ref().to_vec()),
             SigningKey::Hmac { secret, .. } => {
                 let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, secret);
@@ -454,9 +374,7 @@ impl SigningKey {
                 } else {
                     &signature::ECDSA_P384_SHA384_ASN1
                 };
-                UnparsedPublicKey::new(params, pair.public_key().as_ref())
-                    .verify(message, sig)
-                    .is_ok()
+                UnparsedPublicKey::new(params, pair.public_key().as_ref()).verify(message, sig).is_ok()
             }
             _ => false,
         }
@@ -491,9 +409,7 @@ impl SigningKey {
                 return aws_lc_rs::hmac::verify(&key, message, sig).is_ok();
             }
         };
-        UnparsedPublicKey::new(alg, public)
-            .verify(message, sig)
-            .is_ok()
+        UnparsedPublicKey::new(alg, public).verify(message, sig).is_ok()
     }
 }
 
@@ -533,21 +449,13 @@ mod tests {
 
     #[test]
     fn pem_round_trip_keeps_the_key() {
-        for alg in [
-            Algorithm::RS256,
-            Algorithm::ES256,
-            Algorithm::ES384,
-            Algorithm::EdDSA,
-        ] {
+        for alg in [Algorithm::RS256, Algorithm::ES256, Algorithm::ES384, Algorithm::EdDSA] {
             let key = SigningKey::generate(alg, "a").unwrap();
             let pem = key.to_pkcs8_pem().unwrap();
             assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
             let again = SigningKey::from_pkcs8_pem(alg, "a", &pem).unwrap();
             assert_eq!(again.public_jwk(), key.public_jwk(), "{alg}");
-            assert!(key
-                .public_key_pem()
-                .unwrap()
-                .starts_with("-----BEGIN PUBLIC KEY-----\n"));
+            assert!(key.public_key_pem().unwrap().starts_with("-----BEGIN PUBLIC KEY-----\n"));
             // Deterministic algorithms sign identically after the round trip.
             if !alg.is_randomized() {
                 assert_eq!(again.sign(b"m").unwrap(), key.sign(b"m").unwrap());
@@ -561,38 +469,17 @@ mod tests {
         let jwk = ec.public_jwk();
         assert_eq!(jwk["kty"], "EC");
         assert_eq!(jwk["crv"], "P-256");
-        assert_eq!(
-            crate::b64::decode(jwk["x"].as_str().unwrap())
-                .unwrap()
-                .len(),
-            32
-        );
-        assert_eq!(
-            crate::b64::decode(jwk["y"].as_str().unwrap())
-                .unwrap()
-                .len(),
-            32
-        );
-        assert_eq!(
-            ec.kid(),
-            ec.thumbprint(),
-            "an empty kid becomes the RFC 7638 thumbprint"
-        );
+        assert_eq!(crate::b64::decode(jwk["x"].as_str().unwrap()).unwrap().len(), 32);
+        assert_eq!(crate::b64::decode(jwk["y"].as_str().unwrap()).unwrap().len(), 32);
+        assert_eq!(ec.kid(), ec.thumbprint(), "an empty kid becomes the RFC 7638 thumbprint");
         assert_eq!(ec.kid().len(), 43);
-        let ed = SigningKey::generate(Algorithm::EdDSA, "ed")
-            .unwrap()
-            .public_jwk();
+        let ed = SigningKey::generate(Algorithm::EdDSA, "ed").unwrap().public_jwk();
         assert_eq!(
             (ed["kty"].as_str(), ed["crv"].as_str(), ed["kid"].as_str()),
             (Some("OKP"), Some("Ed25519"), Some("ed"))
         );
-        let rsa = SigningKey::generate(Algorithm::PS256, "r")
-            .unwrap()
-            .public_jwk();
-        assert_eq!(
-            (rsa["kty"].as_str(), rsa["e"].as_str()),
-            (Some("RSA"), Some("AQAB"))
-        );
+        let rsa = SigningKey::generate(Algorithm::PS256, "r").unwrap().public_jwk();
+        assert_eq!((rsa["kty"].as_str(), rsa["e"].as_str()), (Some("RSA"), Some("AQAB")));
         assert!(rsa.get("d").is_none());
     }
 
@@ -618,9 +505,6 @@ mod tests {
         assert_eq!(der[0], 0x30, "ASN.1 SEQUENCE");
         assert!(key.verify_der(b"m", &der));
         assert!(!key.verify(b"m", &der));
-        assert!(SigningKey::generate(Algorithm::EdDSA, "x")
-            .unwrap()
-            .sign_der(b"m")
-            .is_err());
+        assert!(SigningKey::generate(Algorithm::EdDSA, "x").unwrap().sign_der(b"m").is_err());
     }
 }

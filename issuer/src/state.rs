@@ -26,22 +26,15 @@ impl IssuerState {
     }
 
     pub fn keyring(&self) -> std::sync::RwLockReadGuard<'_, Keyring> {
-        self.keyring
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.keyring.read().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn keyring_mut(&self) -> std::sync::RwLockWriteGuard<'_, Keyring> {
-        self.keyring
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.keyring.write().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 /// Seconds since the Unix epoch.
 pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }

@@ -20,10 +20,7 @@ impl Form {
     pub fn parse(body: &[u8]) -> Form {
         let mut params: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (k, v) in form_urlencoded::parse(body) {
-            params
-                .entry(k.into_owned())
-                .or_default()
-                .push(v.into_owned());
+            params.entry(k.into_owned()).or_default().push(v.into_owned());
         }
         Form { params }
     }
@@ -34,9 +31,7 @@ impl Form {
         match self.params.get(name).map(Vec::as_slice) {
             None => Ok(None),
             Some([one]) => Ok((!one.is_empty()).then_some(one.as_str())),
-            Some(_) => Err(OAuthError::invalid_request(format!(
-                "parameter {name:?} is repeated"
-            ))),
+            Some(_) => Err(OAuthError::invalid_request(format!("parameter {name:?} is repeated"))),
         }
     }
 
@@ -45,12 +40,7 @@ impl Form {
     pub fn get_all(&self, name: &str) -> Vec<&str> {
         self.params
             .get(name)
-            .map(|v| {
-                v.iter()
-                    .map(String::as_str)
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            })
+            .map(|v| v.iter().map(String::as_str).filter(|s| !s.is_empty()).collect())
             .unwrap_or_default()
     }
 }
@@ -62,38 +52,21 @@ pub fn handle(
     authorization: Option<&str>,
     body: &[u8],
 ) -> Result<TokenResponse, OAuthError> {
-    let media_type = content_type.map(|c| {
-        c.split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase()
-    });
+    let media_type = content_type.map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
     if media_type.as_deref() != Some("application/x-www-form-urlencoded") {
-        return Err(OAuthError::invalid_request(
-            "the body must be application/x-www-form-urlencoded",
-        ));
+        return Err(OAuthError::invalid_request("the body must be application/x-www-form-urlencoded"));
     }
     let form = Form::parse(body);
-    let grant_type = form
-        .get("grant_type")?
-        .ok_or_else(|| OAuthError::invalid_request("grant_type is missing"))?;
+    let grant_type = form.get("grant_type")?.ok_or_else(|| OAuthError::invalid_request("grant_type is missing"))?;
     let grant_type = GrantType::parse(grant_type).ok_or_else(|| {
-        OAuthError::new(
-            "unsupported_grant_type",
-            format!("grant_type {grant_type:?} is not supported"),
-        )
+        OAuthError::new("unsupported_grant_type", format!("grant_type {grant_type:?} is not supported"))
     })?;
     let creds = client_auth::credentials(&form, authorization)?;
     let client = client_auth::authenticate(state, &creds, grant_type.is_exchange())?;
     if !client.may_use_grant(grant_type.as_str()) {
         return Err(OAuthError::new(
             "unauthorized_client",
-            format!(
-                "client {:?} may not use {}",
-                client.client_id,
-                grant_type.as_str()
-            ),
+            format!("client {:?} may not use {}", client.client_id, grant_type.as_str()),
         ));
     }
     let grant = match grant_type {

@@ -23,9 +23,7 @@ fn token_request_with_an_h2c_upgrade_offer_is_answered() {
     )
     .unwrap();
     let mut answer = vec![0u8; 4096];
-    let n = s
-        .read(&mut answer)
-        .expect("an answer before the read timeout");
+    let n = s.read(&mut answer).expect("an answer before the read timeout");
     let head = String::from_utf8_lossy(&answer[..n]);
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
 }

@@ -21,10 +21,7 @@ pub fn grant(client: &Client, form: &Form) -> Result<Grant, OAuthError> {
         Some(audience) => {
             return Err(OAuthError::new(
                 "invalid_target",
-                format!(
-                    "audience {audience:?} is not registered for client {:?}",
-                    client.client_id
-                ),
+                format!("audience {audience:?} is not registered for client {:?}", client.client_id),
             ))
         }
     };

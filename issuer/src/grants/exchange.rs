@@ -27,11 +27,7 @@ pub struct UserToken {
 }
 
 /// Verify a user token presented by `client`. The error is a sentence fragment.
-pub fn verify_user_token(
-    state: &IssuerState,
-    client: &Client,
-    token: &str,
-) -> Result<UserToken, String> {
+pub fn verify_user_token(state: &IssuerState, client: &Client, token: &str) -> Result<UserToken, String> {
     let verified = issued_token::verify(state, token)?;
     let jwt = &verified.jwt;
     let subject = jwt.required_string("sub")?;
@@ -49,11 +45,7 @@ pub fn verify_user_token(
         Some(act @ Value::Object(_)) => Some(act.clone()),
         Some(_) => return Err("its act claim is not an object".into()),
     };
-    Ok(UserToken {
-        subject: subject.to_owned(),
-        exp: verified.exp,
-        act,
-    })
+    Ok(UserToken { subject: subject.to_owned(), exp: verified.exp, act })
 }
 
 /// The one audience of the exchanged token. `requested` holds the `audience` and `resource`
@@ -71,10 +63,7 @@ pub fn target_audience(client: &Client, requested: &[&str]) -> Result<String, OA
     match distinct.as_slice() {
         [] => match client.exchange_audiences.as_slice() {
             [only] => Ok(only.clone()),
-            [] => Err(invalid_target(format!(
-                "client {:?} has no exchange_audiences",
-                client.client_id
-            ))),
+            [] => Err(invalid_target(format!("client {:?} has no exchange_audiences", client.client_id))),
             _ => Err(invalid_target(format!(
                 "client {:?} has several exchange_audiences: name one with the audience parameter",
                 client.client_id
@@ -85,8 +74,6 @@ pub fn target_audience(client: &Client, requested: &[&str]) -> Result<String, OA
             "audience {one:?} is not in the exchange_audiences of client {:?}",
             client.client_id
         ))),
-        _ => Err(invalid_target(
-            "an exchanged token has one audience: request one audience (or resource)".into(),
-        )),
+        _ => Err(invalid_target("an exchanged token has one audience: request one audience (or resource)".into())),
     }
 }

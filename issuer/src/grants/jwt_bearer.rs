@@ -19,23 +19,12 @@ use crate::token_endpoint::Form;
 pub const GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
 pub fn grant(state: &IssuerState, client: &Client, form: &Form) -> Result<Grant, OAuthError> {
-    let assertion = form
-        .get("assertion")?
-        .ok_or_else(|| OAuthError::invalid_request("assertion is missing"))?;
+    let assertion = form.get("assertion")?.ok_or_else(|| OAuthError::invalid_request("assertion is missing"))?;
     let user = exchange::verify_user_token(state, client, assertion)
         .map_err(|e| OAuthError::new("invalid_grant", format!("the assertion is refused: {e}")))?;
-    let requested: Vec<&str> = form
-        .get("audience")?
-        .into_iter()
-        .chain(form.get("resource")?)
-        .collect();
+    let requested: Vec<&str> = form.get("audience")?.into_iter().chain(form.get("resource")?).collect();
     let audience = exchange::target_audience(client, &requested)?;
-    let scopes = scopes::select(
-        client,
-        form.get("scope")?,
-        &client.exchange_scopes,
-        "exchange_scopes",
-    )?;
+    let scopes = scopes::select(client, form.get("scope")?, &client.exchange_scopes, "exchange_scopes")?;
     Ok(Grant {
         subject: user.subject,
         client_id: client.client_id.clone(),

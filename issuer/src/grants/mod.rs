@@ -21,11 +21,7 @@ pub enum GrantType {
 
 impl GrantType {
     /// Every supported grant type (the metadata's `grant_types_supported`).
-    pub const ALL: [GrantType; 3] = [
-        GrantType::ClientCredentials,
-        GrantType::JwtBearer,
-        GrantType::TokenExchange,
-    ];
+    pub const ALL: [GrantType; 3] = [GrantType::ClientCredentials, GrantType::JwtBearer, GrantType::TokenExchange];
 
     /// The `grant_type` value, also the name used in the client registry's `grants`.
     pub fn as_str(self) -> &'static str {

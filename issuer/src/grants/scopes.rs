@@ -20,10 +20,7 @@ pub fn select(
         if !allowed.iter().any(|s| s == scope) {
             return Err(OAuthError::new(
                 "invalid_scope",
-                format!(
-                    "scope {scope:?} is not in the {what} registered for client {:?}",
-                    client.client_id
-                ),
+                format!("scope {scope:?} is not in the {what} registered for client {:?}", client.client_id),
             ));
         }
         if !scopes.iter().any(|s| s == scope) {

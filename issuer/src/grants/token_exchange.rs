@@ -40,23 +40,15 @@ const INPUT_TOKEN_TYPES: [&str; 2] = [ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE];
 fn token_type(form: &Form, name: &str) -> Result<Option<&'static str>, OAuthError> {
     match form.get(name)? {
         None => Ok(None),
-        Some(t) => INPUT_TOKEN_TYPES
-            .iter()
-            .copied()
-            .find(|s| *s == t)
-            .map(Some)
-            .ok_or_else(|| {
-                OAuthError::invalid_request(format!(
-                    "{name} is not supported: use {ACCESS_TOKEN_TYPE} or {JWT_TOKEN_TYPE}"
-                ))
-            }),
+        Some(t) => INPUT_TOKEN_TYPES.iter().copied().find(|s| *s == t).map(Some).ok_or_else(|| {
+            OAuthError::invalid_request(format!("{name} is not supported: use {ACCESS_TOKEN_TYPE} or {JWT_TOKEN_TYPE}"))
+        }),
     }
 }
 
 pub fn grant(state: &IssuerState, client: &Client, form: &Form) -> Result<Grant, OAuthError> {
-    let subject_token = form
-        .get("subject_token")?
-        .ok_or_else(|| OAuthError::invalid_request("subject_token is missing"))?;
+    let subject_token =
+        form.get("subject_token")?.ok_or_else(|| OAuthError::invalid_request("subject_token is missing"))?;
     token_type(form, "subject_token_type")?
         .ok_or_else(|| OAuthError::invalid_request("subject_token_type is missing"))?;
     match form.get("requested_token_type")? {
@@ -71,11 +63,7 @@ pub fn grant(state: &IssuerState, client: &Client, form: &Form) -> Result<Grant,
     let actor_token_type = token_type(form, "actor_token_type")?;
     match (actor_token, actor_token_type) {
         (Some(_), None) => return Err(OAuthError::invalid_request("actor_token_type is missing")),
-        (None, Some(_)) => {
-            return Err(OAuthError::invalid_request(
-                "actor_token_type without actor_token",
-            ))
-        }
+        (None, Some(_)) => return Err(OAuthError::invalid_request("actor_token_type without actor_token")),
         _ => {}
     }
 
@@ -84,14 +72,9 @@ pub fn grant(state: &IssuerState, client: &Client, form: &Form) -> Result<Grant,
     let actor_sub = match actor_token {
         None => client.client_id.clone(),
         Some(token) => {
-            let refused =
-                |e: String| OAuthError::invalid_request(format!("the actor_token is refused: {e}"));
+            let refused = |e: String| OAuthError::invalid_request(format!("the actor_token is refused: {e}"));
             let actor = issued_token::verify(state, token).map_err(refused)?;
-            actor
-                .jwt
-                .required_string("sub")
-                .map_err(refused)?
-                .to_owned()
+            actor.jwt.required_string("sub").map_err(refused)?.to_owned()
         }
     };
     let mut act = json!({ "sub": actor_sub });
@@ -99,18 +82,9 @@ pub fn grant(state: &IssuerState, client: &Client, form: &Form) -> Result<Grant,
         act["act"] = prior;
     }
 
-    let requested: Vec<&str> = form
-        .get_all("audience")
-        .into_iter()
-        .chain(form.get_all("resource"))
-        .collect();
+    let requested: Vec<&str> = form.get_all("audience").into_iter().chain(form.get_all("resource")).collect();
     let audience = exchange::target_audience(client, &requested)?;
-    let scopes = scopes::select(
-        client,
-        form.get("scope")?,
-        &client.exchange_scopes,
-        "exchange_scopes",
-    )?;
+    let scopes = scopes::select(client, form.get("scope")?, &client.exchange_scopes, "exchange_scopes")?;
     Ok(Grant {
         subject: user.subject,
         client_id: client.client_id.clone(),

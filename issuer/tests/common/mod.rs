@@ -13,11 +13,7 @@ pub fn start() -> RunningIssuer {
 }
 
 pub fn agent() -> ureq::Agent {
-    ureq::Agent::new_with_config(
-        ureq::config::Config::builder()
-            .http_status_as_error(false)
-            .build(),
-    )
+    ureq::Agent::new_with_config(ureq::config::Config::builder().http_status_as_error(false).build())
 }
 
 pub struct Reply {
@@ -31,27 +27,17 @@ impl Reply {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
 pub fn reply(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
     let mut resp = result.expect("HTTP exchange");
-    let headers = resp
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
-        .collect();
+    let headers =
+        resp.headers().iter().map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or("").to_owned())).collect();
     let status = resp.status().as_u16();
     let body = resp.body_mut().read_to_string().expect("body");
-    Reply {
-        status,
-        headers,
-        body,
-    }
+    Reply { status, headers, body }
 }
 
 pub fn get(url: &str) -> Reply {
@@ -59,12 +45,7 @@ pub fn get(url: &str) -> Reply {
 }
 
 pub fn post_json(url: &str, body: &Value) -> Reply {
-    reply(
-        agent()
-            .post(url)
-            .content_type("application/json")
-            .send(body.to_string()),
-    )
+    reply(agent().post(url).content_type("application/json").send(body.to_string()))
 }
 
 pub fn basic(id: &str, secret: &str) -> String {
@@ -72,11 +53,7 @@ pub fn basic(id: &str, secret: &str) -> String {
 }
 
 /// POST /token with form fields and optional Basic credentials.
-pub fn token(
-    issuer: &RunningIssuer,
-    basic_auth: Option<(&str, &str)>,
-    form: &[(&str, &str)],
-) -> Reply {
+pub fn token(issuer: &RunningIssuer, basic_auth: Option<(&str, &str)>, form: &[(&str, &str)]) -> Reply {
     let mut req = agent().post(issuer.token_url());
     if let Some((id, secret)) = basic_auth {
         req = req.header("Authorization", basic(id, secret));
@@ -100,45 +77,22 @@ pub fn segments(token: &str) -> (Value, Value, Vec<u8>, String) {
 pub fn verify_with_jwks(token: &str, jwks: &Value) -> Result<Value, String> {
     let (header, payload, sig, input) = segments(token);
     let kid = header["kid"].as_str().ok_or("no kid")?;
-    let jwk = jwks["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["kid"] == kid)
-        .ok_or("kid not in the JWKS")?;
-    assert_eq!(
-        jwk["alg"], header["alg"],
-        "the JWK's alg matches the header's"
-    );
+    let jwk = jwks["keys"].as_array().unwrap().iter().find(|k| k["kid"] == kid).ok_or("kid not in the JWKS")?;
+    assert_eq!(jwk["alg"], header["alg"], "the JWK's alg matches the header's");
     assert_eq!(jwk["use"], "sig");
-    let b = |name: &str| {
-        URL_SAFE_NO_PAD
-            .decode(jwk[name].as_str().expect("member"))
-            .expect("base64url")
-    };
+    let b = |name: &str| URL_SAFE_NO_PAD.decode(jwk[name].as_str().expect("member")).expect("base64url");
     let ok = match header["alg"].as_str().unwrap() {
-        "RS256" => RsaPublicKeyComponents {
-            n: b("n"),
-            e: b("e"),
-        }
-        .verify(
-            &signature::RSA_PKCS1_2048_8192_SHA256,
-            input.as_bytes(),
-            &sig,
-        )
-        .is_ok(),
+        "RS256" => RsaPublicKeyComponents { n: b("n"), e: b("e") }
+            .verify(&signature::RSA_PKCS1_2048_8192_SHA256, input.as_bytes(), &sig)
+            .is_ok(),
         "ES256" => {
             let mut point = vec![4u8];
             point.extend(b("x"));
             point.extend(b("y"));
             assert_eq!(sig.len(), 64, "ES256 signatures are raw R||S");
-            UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, point)
-                .verify(input.as_bytes(), &sig)
-                .is_ok()
+            UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, point).verify(input.as_bytes(), &sig).is_ok()
         }
-        "EdDSA" => UnparsedPublicKey::new(&signature::ED25519, b("x"))
-            .verify(input.as_bytes(), &sig)
-            .is_ok(),
+        "EdDSA" => UnparsedPublicKey::new(&signature::ED25519, b("x")).verify(input.as_bytes(), &sig).is_ok(),
         other => return Err(format!("unexpected alg {other}")),
     };
     if ok {
@@ -159,11 +113,7 @@ pub const CLIENT_ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-
 pub const ORDERS: Option<(&str, &str)> = Some(("orders", "orders-dev-secret"));
 
 /// POST /token with form fields and an optional raw `Authorization` header value.
-pub fn token_with(
-    issuer: &RunningIssuer,
-    authorization: Option<&str>,
-    form: &[(&str, &str)],
-) -> Reply {
+pub fn token_with(issuer: &RunningIssuer, authorization: Option<&str>, form: &[(&str, &str)]) -> Reply {
     let mut req = agent().post(issuer.token_url());
     if let Some(value) = authorization {
         req = req.header("Authorization", value);
@@ -174,28 +124,13 @@ pub fn token_with(
 /// `(status, error code)` of an error answer; the description must be a non-empty string.
 pub fn error_of(r: &Reply) -> (u16, String) {
     let body = r.json();
-    assert!(
-        body["error_description"]
-            .as_str()
-            .is_some_and(|d| !d.is_empty()),
-        "an error_description: {}",
-        r.body
-    );
-    (
-        r.status,
-        body["error"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no error: {}", r.body))
-            .to_owned(),
-    )
+    assert!(body["error_description"].as_str().is_some_and(|d| !d.is_empty()), "an error_description: {}", r.body);
+    (r.status, body["error"].as_str().unwrap_or_else(|| panic!("no error: {}", r.body)).to_owned())
 }
 
 /// The `error_description` of an error answer.
 pub fn description(r: &Reply) -> String {
-    r.json()["error_description"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
+    r.json()["error_description"].as_str().unwrap_or_default().to_owned()
 }
 
 /// A token minted over HTTP (`POST /dev/mint`).
@@ -207,21 +142,14 @@ pub fn mint_http(issuer: &RunningIssuer, request: &Value) -> String {
 
 /// A client-credentials access token (HTTP Basic).
 pub fn client_token(issuer: &RunningIssuer, id: &str, secret: &str) -> String {
-    let r = token(
-        issuer,
-        Some((id, secret)),
-        &[("grant_type", "client_credentials")],
-    );
+    let r = token(issuer, Some((id, secret)), &[("grant_type", "client_credentials")]);
     assert_eq!(r.status, 200, "{}", r.body);
     r.json()["access_token"].as_str().unwrap().to_owned()
 }
 
 /// Seconds since the epoch.
 pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
 }
 
 /// The committed private key of the dev registry's `signed-client`.
@@ -232,12 +160,7 @@ pub fn signed_client_key() -> meshauth_issuer::SigningKey {
 
 /// A `private_key_jwt` client assertion: `iss` = `sub` = `client_id`, `aud`, `exp` = now + 60, a
 /// random `jti`; `overrides` replace or (with `null`) remove claims.
-pub fn client_assertion(
-    key: &meshauth_issuer::SigningKey,
-    client_id: &str,
-    aud: &str,
-    overrides: Value,
-) -> String {
+pub fn client_assertion(key: &meshauth_issuer::SigningKey, client_id: &str, aud: &str, overrides: Value) -> String {
     let now = now();
     let mut claims = serde_json::json!({
         "iss": client_id, "sub": client_id, "aud": aud, "iat": now, "exp": now + 60,

@@ -25,17 +25,8 @@ pub struct Case {
 #[derive(Serialize)]
 #[serde(untagged)]
 pub enum Expect {
-    Ok {
-        ok: bool,
-        principal: PrincipalFields,
-        claims: Box<RawValue>,
-    },
-    Err {
-        ok: bool,
-        code: &'static str,
-        status: Option<u16>,
-        www_authenticate: Option<String>,
-    },
+    Ok { ok: bool, principal: PrincipalFields, claims: Box<RawValue> },
+    Err { ok: bool, code: &'static str, status: Option<u16>, www_authenticate: Option<String> },
 }
 
 /// The Principal fields a runner compares (every listed field must be equal).
@@ -59,96 +50,21 @@ pub struct PrincipalFields {
 /// The error catalogue rows the corpus needs: (code, status, RFC 6750 error, description).
 const ERRORS: &[(&str, Option<u16>, Option<&str>, &str)] = &[
     ("no_credentials", Some(401), None, ""),
-    (
-        "invalid_request",
-        Some(400),
-        Some("invalid_request"),
-        "malformed or ambiguous credentials in the request",
-    ),
-    (
-        "token_too_large",
-        Some(401),
-        Some("invalid_token"),
-        "the access token is too large",
-    ),
-    (
-        "malformed_token",
-        Some(401),
-        Some("invalid_token"),
-        "the access token is malformed",
-    ),
-    (
-        "unsupported_token",
-        Some(401),
-        Some("invalid_token"),
-        "the access token uses an unsupported format",
-    ),
-    (
-        "algorithm_not_allowed",
-        Some(401),
-        Some("invalid_token"),
-        "the token's signing algorithm is not allowed",
-    ),
-    (
-        "key_not_found",
-        Some(401),
-        Some("invalid_token"),
-        "no key to verify the token",
-    ),
-    (
-        "invalid_signature",
-        Some(401),
-        Some("invalid_token"),
-        "the token signature is invalid",
-    ),
-    (
-        "invalid_claim",
-        Some(401),
-        Some("invalid_token"),
-        "a token claim is invalid",
-    ),
-    (
-        "missing_claim",
-        Some(401),
-        Some("invalid_token"),
-        "a required token claim is missing",
-    ),
-    (
-        "token_expired",
-        Some(401),
-        Some("invalid_token"),
-        "the access token expired",
-    ),
-    (
-        "token_not_yet_valid",
-        Some(401),
-        Some("invalid_token"),
-        "the access token is not yet valid",
-    ),
-    (
-        "invalid_issuer",
-        Some(401),
-        Some("invalid_token"),
-        "the token issuer is not trusted",
-    ),
-    (
-        "invalid_audience",
-        Some(401),
-        Some("invalid_token"),
-        "the token is not meant for this service",
-    ),
-    (
-        "invalid_token_type",
-        Some(401),
-        Some("invalid_token"),
-        "the token type is not accepted",
-    ),
-    (
-        "insufficient_scope",
-        Some(403),
-        Some("insufficient_scope"),
-        "the token lacks a required scope",
-    ),
+    ("invalid_request", Some(400), Some("invalid_request"), "malformed or ambiguous credentials in the request"),
+    ("token_too_large", Some(401), Some("invalid_token"), "the access token is too large"),
+    ("malformed_token", Some(401), Some("invalid_token"), "the access token is malformed"),
+    ("unsupported_token", Some(401), Some("invalid_token"), "the access token uses an unsupported format"),
+    ("algorithm_not_allowed", Some(401), Some("invalid_token"), "the token's signing algorithm is not allowed"),
+    ("key_not_found", Some(401), Some("invalid_token"), "no key to verify the token"),
+    ("invalid_signature", Some(401), Some("invalid_token"), "the token signature is invalid"),
+    ("invalid_claim", Some(401), Some("invalid_token"), "a token claim is invalid"),
+    ("missing_claim", Some(401), Some("invalid_token"), "a required token claim is missing"),
+    ("token_expired", Some(401), Some("invalid_token"), "the access token expired"),
+    ("token_not_yet_valid", Some(401), Some("invalid_token"), "the access token is not yet valid"),
+    ("invalid_issuer", Some(401), Some("invalid_token"), "the token issuer is not trusted"),
+    ("invalid_audience", Some(401), Some("invalid_token"), "the token is not meant for this service"),
+    ("invalid_token_type", Some(401), Some("invalid_token"), "the token type is not accepted"),
+    ("insufficient_scope", Some(403), Some("insufficient_scope"), "the token lacks a required scope"),
     ("caller_not_allowed", Some(403), None, ""),
     ("invalid_config", None, None, ""),
 ];
@@ -156,33 +72,20 @@ const ERRORS: &[(&str, Option<u16>, Option<&str>, &str)] = &[
 impl Expect {
     /// The expected failure `code` (not `insufficient_scope`: see [`Expect::insufficient_scope`]).
     pub fn error(code: &str) -> Expect {
-        let (code, status, bearer_error, description) = *ERRORS
-            .iter()
-            .find(|r| r.0 == code)
-            .unwrap_or_else(|| panic!("unknown code {code}"));
+        let (code, status, bearer_error, description) =
+            *ERRORS.iter().find(|r| r.0 == code).unwrap_or_else(|| panic!("unknown code {code}"));
         let www_authenticate = match (code, bearer_error) {
             ("no_credentials", _) => Some("Bearer".to_owned()),
-            (_, Some(err)) => Some(format!(
-                "Bearer error=\"{err}\", error_description=\"{description}\""
-            )),
+            (_, Some(err)) => Some(format!("Bearer error=\"{err}\", error_description=\"{description}\"")),
             (_, None) => None,
         };
-        Expect::Err {
-            ok: false,
-            code,
-            status,
-            www_authenticate,
-        }
+        Expect::Err { ok: false, code, status, www_authenticate }
     }
 
     /// `insufficient_scope` naming the scopes the configuration requires.
     pub fn insufficient_scope(required: &[&str]) -> Expect {
         let mut e = Expect::error("insufficient_scope");
-        if let Expect::Err {
-            www_authenticate: Some(w),
-            ..
-        } = &mut e
-        {
+        if let Expect::Err { www_authenticate: Some(w), .. } = &mut e {
             w.push_str(&format!(", scope=\"{}\"", required.join(" ")));
         }
         e
@@ -190,14 +93,9 @@ impl Expect {
 
     /// Success with the Principal the specification derives from the payload text.
     pub fn ok(payload: &str, roles_claim: Option<&str>) -> Expect {
-        let claims: Value =
-            serde_json::from_str(payload).expect("a positive case has a JSON payload");
+        let claims: Value = serde_json::from_str(payload).expect("a positive case has a JSON payload");
         let principal = principal_from_claims(&claims, roles_claim.unwrap_or("roles"));
-        Expect::Ok {
-            ok: true,
-            principal,
-            claims: RawValue::from_string(payload.to_owned()).expect("JSON"),
-        }
+        Expect::Ok { ok: true, principal, claims: RawValue::from_string(payload.to_owned()).expect("JSON") }
     }
 }
 
@@ -212,11 +110,7 @@ fn floor(v: Option<&Value>) -> Option<i64> {
 fn strings(v: &Value) -> Vec<String> {
     match v {
         Value::String(s) => vec![s.clone()],
-        Value::Array(a) => a
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect(),
+        Value::Array(a) => a.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
         _ => Vec::new(),
     }
 }
@@ -226,11 +120,7 @@ fn principal_from_claims(claims: &Value, roles_claim: &str) -> PrincipalFields {
     let subject = string(claims.get("sub"));
     let client_id = string(claims.get("client_id")).or_else(|| string(claims.get("azp")));
     let scopes = match (claims.get("scope"), claims.get("scp")) {
-        (Some(Value::String(s)), _) => s
-            .split(' ')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        (Some(Value::String(s)), _) => s.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
         (_, Some(v @ Value::Array(_))) => strings(v),
         _ => Vec::new(),
     };
@@ -238,10 +128,7 @@ fn principal_from_claims(claims: &Value, roles_claim: &str) -> PrincipalFields {
     for part in roles_claim.split('.') {
         roles_value = roles_value.and_then(|v| v.get(part));
     }
-    let exp = claims
-        .get("exp")
-        .and_then(Value::as_f64)
-        .expect("a positive case has a numeric exp");
+    let exp = claims.get("exp").and_then(Value::as_f64).expect("a positive case has a numeric exp");
     PrincipalFields {
         is_client: client_id.is_some() && (subject.is_none() || subject == client_id),
         subject,
@@ -259,13 +146,7 @@ fn principal_from_claims(claims: &Value, roles_claim: &str) -> PrincipalFields {
 
 impl Case {
     /// A `validate_at(token, NOW)` case.
-    pub fn token(
-        name: &str,
-        description: &str,
-        config: Value,
-        token: String,
-        expect: Expect,
-    ) -> Case {
+    pub fn token(name: &str, description: &str, config: Value, token: String, expect: Expect) -> Case {
         Case {
             name: name.to_owned(),
             description: description.to_owned(),

@@ -15,74 +15,36 @@ pub fn add(ctx: &mut Ctx) {
 }
 
 fn positive_controls(ctx: &mut Ctx) {
-    for alg in [
-        Algorithm::RS256,
-        Algorithm::RS384,
-        Algorithm::RS512,
-        Algorithm::PS256,
-        Algorithm::PS384,
-        Algorithm::PS512,
-    ] {
+    for alg in
+        [Algorithm::RS256, Algorithm::RS384, Algorithm::RS512, Algorithm::PS256, Algorithm::PS384, Algorithm::PS512]
+    {
         let key = ctx.rsa(alg);
         let token = ctx.token(&key, &claims());
         let name = format!("{}_valid", alg.as_str().to_ascii_lowercase());
-        ctx.ok(
-            &name,
-            &format!("{alg} token, key selected by kid from the inline JWKS"),
-            ctx.config(),
-            token,
-        );
+        ctx.ok(&name, &format!("{alg} token, key selected by kid from the inline JWKS"), ctx.config(), token);
     }
     let token = ctx.token(&ctx.es256(), &claims());
-    ctx.ok(
-        "es256_valid",
-        "ES256 (P-256) token with a raw 64-byte R||S signature",
-        ctx.config(),
-        token,
-    );
+    ctx.ok("es256_valid", "ES256 (P-256) token with a raw 64-byte R||S signature", ctx.config(), token);
     let token = ctx.token(&ctx.es384(), &claims());
-    ctx.ok(
-        "es384_valid",
-        "ES384 (P-384) token with a raw 96-byte R||S signature",
-        ctx.config(),
-        token,
-    );
+    ctx.ok("es384_valid", "ES384 (P-384) token with a raw 96-byte R||S signature", ctx.config(), token);
     let token = ctx.token(&ctx.ed(), &claims());
     ctx.ok("eddsa_valid", "EdDSA (Ed25519) token", ctx.config(), token);
 
     let hs_config = json!({"issuer": ISS, "audience": AUD, "hmac_secret": HMAC_SECRET, "algorithms": ["HS256"]});
     let token = ctx.sign(&ctx.keys.hmac, &header("HS256", None), &claims());
-    ctx.ok(
-        "hs256_valid",
-        "HS256 with an explicit hmac_secret and HS256 allow-listed",
-        hs_config.clone(),
-        token,
-    );
+    ctx.ok("hs256_valid", "HS256 with an explicit hmac_secret and HS256 allow-listed", hs_config.clone(), token);
 
     let pem = ctx.keys.rsa.public_key_pem().expect("RSA");
     let pem_config = json!({"issuer": ISS, "audience": AUD, "pem": pem});
     let token = ctx.sign(&ctx.keys.rsa, &header("RS256", None), &claims());
-    ctx.ok(
-        "pem_rs256_valid",
-        "RS256 token verified with a configured SPKI PEM public key (no kid)",
-        pem_config,
-        token,
-    );
+    ctx.ok("pem_rs256_valid", "RS256 token verified with a configured SPKI PEM public key (no kid)", pem_config, token);
     let pem = ctx.keys.es256.public_key_pem().expect("EC");
     let pem_config = json!({"issuer": ISS, "audience": AUD, "pem": pem});
     let token = ctx.sign(&ctx.keys.es256, &header("ES256", None), &claims());
-    ctx.ok(
-        "pem_es256_valid",
-        "ES256 token verified with a configured SPKI PEM public key (no kid)",
-        pem_config,
-        token,
-    );
+    ctx.ok("pem_es256_valid", "ES256 token verified with a configured SPKI PEM public key (no kid)", pem_config, token);
 
-    let two_pems = format!(
-        "{}{}",
-        ctx.keys.es256.public_key_pem().expect("EC"),
-        ctx.keys.rsa.public_key_pem().expect("RSA")
-    );
+    let two_pems =
+        format!("{}{}", ctx.keys.es256.public_key_pem().expect("EC"), ctx.keys.rsa.public_key_pem().expect("RSA"));
     let token = ctx.sign(&ctx.keys.rsa, &header("RS256", None), &claims());
     ctx.ok(
         "pem_two_keys",
@@ -99,23 +61,9 @@ fn positive_controls(ctx: &mut Ctx) {
         token,
     );
 
-    let token = ctx.sign(
-        &ctx.rsa(Algorithm::RS256),
-        &header("RS256", None),
-        &claims(),
-    );
-    ctx.ok(
-        "no_kid_tries_compatible_keys",
-        "no kid: every key compatible with RS256 is tried",
-        ctx.config(),
-        token,
-    );
-    let key = ctx
-        .keys
-        .rsa
-        .with_alg(Algorithm::PS256)
-        .expect("RSA")
-        .with_kid("rsa-any-alg");
+    let token = ctx.sign(&ctx.rsa(Algorithm::RS256), &header("RS256", None), &claims());
+    ctx.ok("no_kid_tries_compatible_keys", "no kid: every key compatible with RS256 is tried", ctx.config(), token);
+    let key = ctx.keys.rsa.with_alg(Algorithm::PS256).expect("RSA").with_kid("rsa-any-alg");
     let token = ctx.token(&key, &claims());
     ctx.ok(
         "jwk_without_alg_accepts_family",
@@ -134,17 +82,9 @@ fn positive_controls(ctx: &mut Ctx) {
 
 fn algorithm_refusals(ctx: &mut Ctx) {
     let cfg = ctx.config();
-    for (name, alg) in [
-        ("alg_none_lower", "none"),
-        ("alg_none_capitalised", "None"),
-        ("alg_none_upper", "NONE"),
-    ] {
+    for (name, alg) in [("alg_none_lower", "none"), ("alg_none_capitalised", "None"), ("alg_none_upper", "NONE")] {
         let h = json!({"alg": alg, "typ": "at+jwt"});
-        let token = format!(
-            "{}.{}.",
-            b64::encode(h.to_string()),
-            b64::encode(claims().to_string())
-        );
+        let token = format!("{}.{}.", b64::encode(h.to_string()), b64::encode(claims().to_string()));
         ctx.fail(
             name,
             &format!("alg \"{alg}\" with an empty signature: refused before the signature"),
@@ -154,12 +94,7 @@ fn algorithm_refusals(ctx: &mut Ctx) {
         );
     }
     let h = json!({"alg": "none"});
-    let token = format!(
-        "{}.{}.{}",
-        b64::encode(h.to_string()),
-        b64::encode(claims().to_string()),
-        b64::encode("sig")
-    );
+    let token = format!("{}.{}.{}", b64::encode(h.to_string()), b64::encode(claims().to_string()), b64::encode("sig"));
     ctx.fail(
         "alg_none_with_signature",
         "alg none with a non-empty signature segment",
@@ -168,35 +103,11 @@ fn algorithm_refusals(ctx: &mut Ctx) {
         "algorithm_not_allowed",
     );
 
-    let token = ctx.sign(
-        &ctx.rsa(Algorithm::RS256),
-        &json!({"kid": "rs256", "typ": "at+jwt"}),
-        &claims(),
-    );
-    ctx.fail(
-        "alg_missing",
-        "header without alg",
-        cfg.clone(),
-        token,
-        "algorithm_not_allowed",
-    );
-    let token = ctx.sign(
-        &ctx.rsa(Algorithm::RS256),
-        &json!({"alg": 256, "kid": "rs256"}),
-        &claims(),
-    );
-    ctx.fail(
-        "alg_not_a_string",
-        "header alg is a number",
-        cfg.clone(),
-        token,
-        "algorithm_not_allowed",
-    );
-    let token = ctx.sign(
-        &ctx.rsa(Algorithm::RS256),
-        &json!({"alg": "rs256", "kid": "rs256"}),
-        &claims(),
-    );
+    let token = ctx.sign(&ctx.rsa(Algorithm::RS256), &json!({"kid": "rs256", "typ": "at+jwt"}), &claims());
+    ctx.fail("alg_missing", "header without alg", cfg.clone(), token, "algorithm_not_allowed");
+    let token = ctx.sign(&ctx.rsa(Algorithm::RS256), &json!({"alg": 256, "kid": "rs256"}), &claims());
+    ctx.fail("alg_not_a_string", "header alg is a number", cfg.clone(), token, "algorithm_not_allowed");
+    let token = ctx.sign(&ctx.rsa(Algorithm::RS256), &json!({"alg": "rs256", "kid": "rs256"}), &claims());
     ctx.fail(
         "alg_wrong_case",
         "alg \"rs256\" (algorithm names are case-sensitive)",
@@ -204,18 +115,8 @@ fn algorithm_refusals(ctx: &mut Ctx) {
         token,
         "algorithm_not_allowed",
     );
-    let token = ctx.sign(
-        &ctx.rsa(Algorithm::RS256),
-        &json!({"alg": "RS1", "kid": "rs256"}),
-        &claims(),
-    );
-    ctx.fail(
-        "alg_unknown",
-        "alg \"RS1\" is not in the allow-list",
-        cfg.clone(),
-        token,
-        "algorithm_not_allowed",
-    );
+    let token = ctx.sign(&ctx.rsa(Algorithm::RS256), &json!({"alg": "RS1", "kid": "rs256"}), &claims());
+    ctx.fail("alg_unknown", "alg \"RS1\" is not in the allow-list", cfg.clone(), token, "algorithm_not_allowed");
 
     // Key confusion (RFC 8725 §2.1): HMAC keyed with the RSA public key the verifier trusts.
     let pem = ctx.keys.rsa.public_key_pem().expect("RSA");
@@ -269,27 +170,10 @@ fn algorithm_refusals(ctx: &mut Ctx) {
 fn key_selection(ctx: &mut Ctx) {
     let cfg = ctx.config();
     let token = ctx.token(&ctx.keys.rsa.with_kid("no-such-kid"), &claims());
-    ctx.fail(
-        "kid_unknown",
-        "kid not in the key set",
-        cfg.clone(),
-        token,
-        "key_not_found",
-    );
+    ctx.fail("kid_unknown", "kid not in the key set", cfg.clone(), token, "key_not_found");
     let token = ctx.sign(&ctx.es256(), &header("ES256", Some("rs256")), &claims());
-    ctx.fail(
-        "kid_key_of_other_family",
-        "ES256 header naming an RSA key",
-        cfg.clone(),
-        token,
-        "algorithm_not_allowed",
-    );
-    let key = ctx
-        .keys
-        .rsa
-        .with_alg(Algorithm::RS384)
-        .expect("RSA")
-        .with_kid("rs256");
+    ctx.fail("kid_key_of_other_family", "ES256 header naming an RSA key", cfg.clone(), token, "algorithm_not_allowed");
+    let key = ctx.keys.rsa.with_alg(Algorithm::RS384).expect("RSA").with_kid("rs256");
     let token = ctx.token(&key, &claims());
     ctx.fail(
         "kid_jwk_alg_differs",
@@ -298,20 +182,9 @@ fn key_selection(ctx: &mut Ctx) {
         token,
         "algorithm_not_allowed",
     );
-    let key = ctx
-        .keys
-        .rsa
-        .with_alg(Algorithm::PS256)
-        .expect("RSA")
-        .with_kid("rs256");
+    let key = ctx.keys.rsa.with_alg(Algorithm::PS256).expect("RSA").with_kid("rs256");
     let token = ctx.token(&key, &claims());
-    ctx.fail(
-        "kid_jwk_alg_rs_vs_ps",
-        "PS256 header naming the RS256 JWK",
-        cfg.clone(),
-        token,
-        "algorithm_not_allowed",
-    );
+    ctx.fail("kid_jwk_alg_rs_vs_ps", "PS256 header naming the RS256 JWK", cfg.clone(), token, "algorithm_not_allowed");
 
     let key = ctx.keys.rsa.with_kid("enc-key");
     let token = ctx.token(&key, &claims());
@@ -323,13 +196,7 @@ fn key_selection(ctx: &mut Ctx) {
         "key_not_found",
     );
     let token = ctx.token(&ctx.keys.rsa.with_kid("rsa-1024"), &claims());
-    ctx.fail(
-        "kid_names_rsa_1024_key",
-        "kid of an RSA-1024 JWK, which is skipped",
-        cfg.clone(),
-        token,
-        "key_not_found",
-    );
+    ctx.fail("kid_names_rsa_1024_key", "kid of an RSA-1024 JWK, which is skipped", cfg.clone(), token, "key_not_found");
     let token = ctx.token(&ctx.keys.ed.with_kid("ed-with-private"), &claims());
     ctx.fail(
         "kid_names_jwk_with_private_member",
@@ -405,10 +272,7 @@ fn signatures(ctx: &mut Ctx) {
         token,
         "invalid_signature",
     );
-    let token = jws::tamper_signature(&ctx.token(
-        &ctx.rsa(Algorithm::RS256),
-        &claims_with(json!({"iss": null})),
-    ));
+    let token = jws::tamper_signature(&ctx.token(&ctx.rsa(Algorithm::RS256), &claims_with(json!({"iss": null}))));
     ctx.fail(
         "iss_missing_forged",
         "no iss and a bad signature: the single issuer's keys verify first",
@@ -418,11 +282,7 @@ fn signatures(ctx: &mut Ctx) {
     );
 
     let h = header("ES256", Some("es256"));
-    let input = format!(
-        "{}.{}",
-        b64::encode(h.to_string()),
-        b64::encode(claims().to_string())
-    );
+    let input = format!("{}.{}", b64::encode(h.to_string()), b64::encode(claims().to_string()));
     let token = ctx.signer.sign_input_der(&ctx.es256(), &input);
     ctx.fail(
         "es256_der_signature",
@@ -443,26 +303,14 @@ fn signatures(ctx: &mut Ctx) {
     );
 
     let hs_config = json!({"issuer": ISS, "audience": AUD, "hmac_secret": HMAC_SECRET, "algorithms": ["HS256"]});
-    let token = ctx.sign(
-        &SigningKey::hmac("", b"another-secret-of-sufficient-length!!"),
-        &header("HS256", None),
-        &claims(),
-    );
-    ctx.fail(
-        "hs256_wrong_secret",
-        "HS256 MACed with another secret",
-        hs_config,
-        token,
-        "invalid_signature",
-    );
+    let token =
+        ctx.sign(&SigningKey::hmac("", b"another-secret-of-sufficient-length!!"), &header("HS256", None), &claims());
+    ctx.fail("hs256_wrong_secret", "HS256 MACed with another secret", hs_config, token, "invalid_signature");
 }
 
 fn issuers(ctx: &mut Ctx) {
     let cfg = ctx.config();
-    let token = ctx.token(
-        &ctx.rsa(Algorithm::RS256),
-        &claims_with(json!({"iss": null})),
-    );
+    let token = ctx.token(&ctx.rsa(Algorithm::RS256), &claims_with(json!({"iss": null})));
     ctx.fail(
         "iss_missing",
         "no iss (valid signature with the single issuer's key)",
@@ -478,21 +326,9 @@ fn issuers(ctx: &mut Ctx) {
         token,
         "invalid_claim",
     );
-    let token = ctx.token(
-        &ctx.rsa(Algorithm::RS256),
-        &claims_with(json!({"iss": "https://evil.example"})),
-    );
-    ctx.fail(
-        "iss_wrong",
-        "iss of another issuer, signed with the trusted key",
-        cfg.clone(),
-        token,
-        "invalid_issuer",
-    );
-    let token = ctx.token(
-        &ctx.rsa(Algorithm::RS256),
-        &claims_with(json!({"iss": format!("{ISS}/")})),
-    );
+    let token = ctx.token(&ctx.rsa(Algorithm::RS256), &claims_with(json!({"iss": "https://evil.example"})));
+    ctx.fail("iss_wrong", "iss of another issuer, signed with the trusted key", cfg.clone(), token, "invalid_issuer");
+    let token = ctx.token(&ctx.rsa(Algorithm::RS256), &claims_with(json!({"iss": format!("{ISS}/")})));
     ctx.fail(
         "iss_trailing_slash",
         "iss differing only by a trailing slash (exact comparison)",
@@ -500,40 +336,18 @@ fn issuers(ctx: &mut Ctx) {
         token,
         "invalid_issuer",
     );
-    let token = ctx.token(
-        &ctx.rsa(Algorithm::RS256),
-        &claims_with(json!({"iss": "HTTPS://ISSUER.EXAMPLE"})),
-    );
-    ctx.fail(
-        "iss_case_differs",
-        "iss differing only in case",
-        cfg.clone(),
-        token,
-        "invalid_issuer",
-    );
+    let token = ctx.token(&ctx.rsa(Algorithm::RS256), &claims_with(json!({"iss": "HTTPS://ISSUER.EXAMPLE"})));
+    ctx.fail("iss_case_differs", "iss differing only in case", cfg.clone(), token, "invalid_issuer");
 
     let multi = multi_issuer_config(ctx);
     let token = ctx.token(&ctx.rsa(Algorithm::RS256), &claims());
-    ctx.ok(
-        "multi_issuer_a",
-        "two trusted issuers: a token of issuer A, verified with A's keys",
-        multi.clone(),
-        token,
-    );
+    ctx.ok("multi_issuer_a", "two trusted issuers: a token of issuer A, verified with A's keys", multi.clone(), token);
     let b_claims = claims_with(json!({"iss": ISS_B, "sub": "bob"}));
     let token = ctx.token(&ctx.rsa_b(), &b_claims);
-    ctx.ok(
-        "multi_issuer_b",
-        "two trusted issuers: a token of issuer B, verified with B's keys",
-        multi.clone(),
-        token,
-    );
+    ctx.ok("multi_issuer_b", "two trusted issuers: a token of issuer B, verified with B's keys", multi.clone(), token);
     let mut own_policy = multi.clone();
     own_policy["issuers"][1]["audience"] = json!("partner-api");
-    let token = ctx.token(
-        &ctx.rsa_b(),
-        &claims_with(json!({"iss": ISS_B, "aud": "partner-api"})),
-    );
+    let token = ctx.token(&ctx.rsa_b(), &claims_with(json!({"iss": ISS_B, "aud": "partner-api"})));
     ctx.ok(
         "multi_issuer_own_audience",
         "issuer B overrides the audience: its tokens name partner-api",
@@ -571,10 +385,9 @@ fn issuers(ctx: &mut Ctx) {
         token,
         "invalid_signature",
     );
-    let token = jws::tamper_signature(&ctx.token(
-        &ctx.keys.attacker.with_kid("x"),
-        &claims_with(json!({"iss": "https://evil.example"})),
-    ));
+    let token = jws::tamper_signature(
+        &ctx.token(&ctx.keys.attacker.with_kid("x"), &claims_with(json!({"iss": "https://evil.example"}))),
+    );
     ctx.fail(
         "multi_issuer_unknown_iss",
         "several issuers and an unknown iss: refused before any key is used",
@@ -582,17 +395,8 @@ fn issuers(ctx: &mut Ctx) {
         token,
         "invalid_issuer",
     );
-    let token = ctx.token(
-        &ctx.rsa(Algorithm::RS256),
-        &claims_with(json!({"iss": null})),
-    );
-    ctx.fail(
-        "multi_issuer_iss_missing",
-        "several issuers and no iss",
-        multi.clone(),
-        token,
-        "invalid_issuer",
-    );
+    let token = ctx.token(&ctx.rsa(Algorithm::RS256), &claims_with(json!({"iss": null})));
+    ctx.fail("multi_issuer_iss_missing", "several issuers and no iss", multi.clone(), token, "invalid_issuer");
     let token = ctx.token(&ctx.rsa(Algorithm::RS256), &claims_with(json!({"iss": 42})));
     ctx.fail(
         "multi_issuer_iss_not_a_string",

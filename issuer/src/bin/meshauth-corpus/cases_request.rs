@@ -138,10 +138,7 @@ pub fn add(ctx: &mut Ctx) {
             "request_header_and_cookie",
             "a token in both the Authorization header and the cookie",
             cookie.clone(),
-            &[
-                ("Authorization", &bearer),
-                ("Cookie", &format!("at={token}")),
-            ],
+            &[("Authorization", &bearer), ("Cookie", &format!("at={token}"))],
             None,
             err("invalid_request"),
         ),
@@ -157,10 +154,7 @@ pub fn add(ctx: &mut Ctx) {
             "request_basic_and_cookie",
             "a Basic header beside the token cookie: the cookie is the bearer credential",
             cookie.clone(),
-            &[
-                ("Authorization", "Basic b3JkZXJzOnNlY3JldA=="),
-                ("Cookie", &format!("at={token}")),
-            ],
+            &[("Authorization", "Basic b3JkZXJzOnNlY3JldA=="), ("Cookie", &format!("at={token}"))],
             None,
             ok(),
         ),
@@ -168,10 +162,7 @@ pub fn add(ctx: &mut Ctx) {
     for case in cases {
         ctx.push(case);
     }
-    let expired = ctx.token(
-        &ctx.rsa(Algorithm::RS256),
-        &claims_with(json!({"iat": NOW - 7200, "exp": NOW - 3600})),
-    );
+    let expired = ctx.token(&ctx.rsa(Algorithm::RS256), &claims_with(json!({"iat": NOW - 7200, "exp": NOW - 3600})));
     ctx.push(Case::request(
         "request_expired_token",
         "a request whose bearer token is expired: the token error comes through",

@@ -23,30 +23,12 @@ struct KeyFile {
 }
 
 const KEY_FILES: [KeyFile; 6] = [
-    KeyFile {
-        file: "rsa-a.pem",
-        alg: Algorithm::RS256,
-    },
-    KeyFile {
-        file: "ec-p256.pem",
-        alg: Algorithm::ES256,
-    },
-    KeyFile {
-        file: "ec-p384.pem",
-        alg: Algorithm::ES384,
-    },
-    KeyFile {
-        file: "ed25519.pem",
-        alg: Algorithm::EdDSA,
-    },
-    KeyFile {
-        file: "rsa-b.pem",
-        alg: Algorithm::RS256,
-    },
-    KeyFile {
-        file: "rsa-attacker.pem",
-        alg: Algorithm::RS256,
-    },
+    KeyFile { file: "rsa-a.pem", alg: Algorithm::RS256 },
+    KeyFile { file: "ec-p256.pem", alg: Algorithm::ES256 },
+    KeyFile { file: "ec-p384.pem", alg: Algorithm::ES384 },
+    KeyFile { file: "ed25519.pem", alg: Algorithm::EdDSA },
+    KeyFile { file: "rsa-b.pem", alg: Algorithm::RS256 },
+    KeyFile { file: "rsa-attacker.pem", alg: Algorithm::RS256 },
 ];
 
 /// The keys of the corpus. `kid`s are set per use with [`SigningKey::with_kid`].
@@ -71,22 +53,14 @@ pub fn load_keys(dir: &Path, create: bool) -> Result<(Keys, Vec<(String, String)
     for kf in &KEY_FILES {
         let path = dir.join(kf.file);
         let key = if path.exists() {
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            SigningKey::from_pkcs8_pem(kf.alg, "k", &text)
-                .map_err(|e| format!("{}: {e}", path.display()))?
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            SigningKey::from_pkcs8_pem(kf.alg, "k", &text).map_err(|e| format!("{}: {e}", path.display()))?
         } else if create {
             let key = SigningKey::generate(kf.alg, "k").map_err(|e| e.to_string())?;
-            created.push((
-                kf.file.to_owned(),
-                key.to_pkcs8_pem().expect("asymmetric key"),
-            ));
+            created.push((kf.file.to_owned(), key.to_pkcs8_pem().expect("asymmetric key")));
             key
         } else {
-            return Err(format!(
-                "{} is missing (run `make corpus` first)",
-                path.display()
-            ));
+            return Err(format!("{} is missing (run `make corpus` first)", path.display()));
         };
         loaded.push(key);
     }
@@ -138,10 +112,7 @@ impl Signer {
         if let Some(v) = previous_corpus {
             walk(v, &mut previous);
         }
-        Signer {
-            previous,
-            made: Default::default(),
-        }
+        Signer { previous, made: Default::default() }
     }
 
     /// Candidate signatures for `input` from the previous corpus: each as stored, and with the
@@ -168,11 +139,7 @@ impl Signer {
         if let Some(token) = self.made.borrow().get(&made_key) {
             return token.clone();
         }
-        let token = match self
-            .candidates(input)
-            .into_iter()
-            .find(|s| key.verify(input.as_bytes(), s))
-        {
+        let token = match self.candidates(input).into_iter().find(|s| key.verify(input.as_bytes(), s)) {
             Some(sig) => format!("{input}.{}", b64::encode(sig)),
             None => jws::sign_input(key, input).expect("signing works"),
         };
@@ -205,10 +172,7 @@ impl Ctx {
     }
 
     pub fn sign_bytes(&self, key: &SigningKey, header: &[u8], payload: &[u8]) -> String {
-        self.signer.sign_input(
-            key,
-            &format!("{}.{}", b64::encode(header), b64::encode(payload)),
-        )
+        self.signer.sign_input(key, &format!("{}.{}", b64::encode(header), b64::encode(payload)))
     }
 
     /// Sign JSON values (compact, keys sorted).
@@ -225,11 +189,7 @@ impl Ctx {
 
     /// Issuer A's RSA key for `alg` under its per-algorithm kid (`rs256`, `ps384`, …).
     pub fn rsa(&self, alg: Algorithm) -> SigningKey {
-        self.keys
-            .rsa
-            .with_alg(alg)
-            .expect("RSA alg")
-            .with_kid(&alg.as_str().to_ascii_lowercase())
+        self.keys.rsa.with_alg(alg).expect("RSA alg").with_kid(&alg.as_str().to_ascii_lowercase())
     }
     pub fn es256(&self) -> SigningKey {
         self.keys.es256.with_kid("es256")
@@ -285,8 +245,7 @@ impl Ctx {
                              "n": b64::encode(&small), "e": "AQAB"});
         let mut private = self.keys.ed.with_kid("ed-with-private").public_jwk();
         private["d"] = json!(b64::encode([7u8; 32]));
-        let oct =
-            json!({"kty": "oct", "kid": "oct-key", "alg": "HS256", "k": b64::encode(HMAC_SECRET)});
+        let oct = json!({"kty": "oct", "kid": "oct-key", "alg": "HS256", "k": b64::encode(HMAC_SECRET)});
         vec![enc, rsa1024, private, oct]
     }
 
@@ -306,11 +265,7 @@ impl Ctx {
     }
 
     pub fn push(&mut self, case: Case) {
-        assert!(
-            !self.cases.iter().any(|c| c.name == case.name),
-            "duplicate case name {}",
-            case.name
-        );
+        assert!(!self.cases.iter().any(|c| c.name == case.name), "duplicate case name {}", case.name);
         self.cases.push(case);
     }
 }
@@ -359,30 +314,13 @@ pub fn claims_with(patch: Value) -> Value {
 impl Ctx {
     /// A `validate_at` case that must succeed; the Principal is derived from the token's payload.
     pub fn ok(&mut self, name: &str, description: &str, config: Value, token: String) {
-        let roles_claim = config
-            .get("roles_claim")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        let expect =
-            crate::case::Expect::ok(&crate::case::payload_of(&token), roles_claim.as_deref());
+        let roles_claim = config.get("roles_claim").and_then(Value::as_str).map(str::to_owned);
+        let expect = crate::case::Expect::ok(&crate::case::payload_of(&token), roles_claim.as_deref());
         self.push(Case::token(name, description, config, token, expect));
     }
 
     /// A `validate_at` case that must fail with `code`.
-    pub fn fail(
-        &mut self,
-        name: &str,
-        description: &str,
-        config: Value,
-        token: String,
-        code: &str,
-    ) {
-        self.push(Case::token(
-            name,
-            description,
-            config,
-            token,
-            crate::case::Expect::error(code),
-        ));
+    pub fn fail(&mut self, name: &str, description: &str, config: Value, token: String, code: &str) {
+        self.push(Case::token(name, description, config, token, crate::case::Expect::error(code)));
     }
 }

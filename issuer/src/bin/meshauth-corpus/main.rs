@@ -52,17 +52,10 @@ fn parse_args() -> Result<Args, String> {
                 println!("usage: meshauth-corpus --out DIR [--check]");
                 std::process::exit(0);
             }
-            other => {
-                return Err(format!(
-                    "unknown argument {other:?} (usage: meshauth-corpus --out DIR [--check])"
-                ))
-            }
+            other => return Err(format!("unknown argument {other:?} (usage: meshauth-corpus --out DIR [--check])")),
         }
     }
-    Ok(Args {
-        out: out.unwrap_or_else(|| PathBuf::from("testdata")),
-        check,
-    })
+    Ok(Args { out: out.unwrap_or_else(|| PathBuf::from("testdata")), check })
 }
 
 /// Build every case; returns the corpus text.
@@ -73,10 +66,7 @@ fn generate(ctx: &mut Ctx) -> String {
     cases_policy::add(ctx);
     cases_request::add(ctx);
     cases_config::add(ctx);
-    let corpus = Corpus {
-        format: 1,
-        cases: &ctx.cases,
-    };
+    let corpus = Corpus { format: 1, cases: &ctx.cases };
     let mut text = serde_json::to_string_pretty(&corpus).expect("the corpus serialises");
     text.push('\n');
     text
@@ -104,11 +94,10 @@ fn diff_summary(old: &str, new: &str) -> String {
     for (name, case) in &new {
         if let Some(before) = old.get(name) {
             if before != case {
-                let fields: Vec<&str> =
-                    ["config", "token", "request", "expect", "now", "description"]
-                        .into_iter()
-                        .filter(|f| before.get(f) != case.get(f))
-                        .collect();
+                let fields: Vec<&str> = ["config", "token", "request", "expect", "now", "description"]
+                    .into_iter()
+                    .filter(|f| before.get(f) != case.get(f))
+                    .collect();
                 lines.push(format!("  ~ {name} ({})", fields.join(", ")));
             }
         }
@@ -128,41 +117,25 @@ fn run(args: &Args) -> Result<bool, String> {
     let corpus_path = args.out.join("corpus.json");
     let keys_dir = args.out.join("keys");
     let previous = std::fs::read_to_string(&corpus_path).ok();
-    let previous_value: Option<Value> = previous
-        .as_deref()
-        .and_then(|t| serde_json::from_str(t).ok());
+    let previous_value: Option<Value> = previous.as_deref().and_then(|t| serde_json::from_str(t).ok());
     let (keys, created) = context::load_keys(&keys_dir, !args.check)?;
-    let mut ctx = Ctx {
-        keys,
-        signer: Signer::new(previous_value.as_ref()),
-        cases: Vec::new(),
-    };
+    let mut ctx = Ctx { keys, signer: Signer::new(previous_value.as_ref()), cases: Vec::new() };
     let text = generate(&mut ctx);
     let count = ctx.cases.len();
 
     if args.check {
         return match previous {
             Some(old) if old == text => {
-                println!(
-                    "corpus-check: {} is up to date ({count} cases)",
-                    corpus_path.display()
-                );
+                println!("corpus-check: {} is up to date ({count} cases)", corpus_path.display());
                 Ok(true)
             }
             Some(old) => {
-                eprintln!(
-                    "corpus-check: {} would change:\n{}",
-                    corpus_path.display(),
-                    diff_summary(&old, &text)
-                );
+                eprintln!("corpus-check: {} would change:\n{}", corpus_path.display(), diff_summary(&old, &text));
                 eprintln!("run `make corpus` and commit testdata/");
                 Ok(false)
             }
             None => {
-                eprintln!(
-                    "corpus-check: {} is missing (run `make corpus`)",
-                    corpus_path.display()
-                );
+                eprintln!("corpus-check: {} is missing (run `make corpus`)", corpus_path.display());
                 Ok(false)
             }
         };
