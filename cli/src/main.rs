@@ -284,8 +284,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             }
             args.extend(issuer_args);
             // The issuer's own exit status: 0 after serving, 1 cannot start, 2 usage.
-            let status = meshauth_issuer::command_line::run("meshauth issuer", args);
-            Ok(if status == ExitCode::SUCCESS { exit_code::OK } else { exit_code::CANNOT_RUN })
+            Ok(meshauth_issuer::command_line::run("meshauth issuer", args))
         }
     }
 }

@@ -138,7 +138,13 @@ pub fn run(token: &str, o: &Options, json_out: bool) -> Result<u8, Failure> {
                     text.push_str(&format!("  {}  {status}\n", out.key("HTTP   ")));
                 }
                 if let Some(w) = e.www_authenticate() {
-                    text.push_str(&format!("  {}\n    {w}\n", out.key("WWW-Authenticate:")));
+                    text.push_str(&format!("  {}\n", out.key("WWW-Authenticate:")));
+                    // One attribute per line when the value is wider than the terminal's 80 columns.
+                    if w.len() + 4 <= 80 {
+                        text.push_str(&format!("    {w}\n"));
+                    } else {
+                        text.push_str(&format!("    {}\n", w.replace(", ", ",\n      ")));
+                    }
                 }
                 if !explanation.is_empty() {
                     text.push_str(&format!("{}\n", out.bold("why")));

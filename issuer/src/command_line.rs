@@ -6,7 +6,6 @@
 //! http://127.0.0.1:PORT` (the real port, also with `--port 0`) — then serves until killed.
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use crate::{ClientRegistry, Issuer, IssuerOptions};
 
@@ -50,18 +49,18 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
     Ok(Parsed::Run(options))
 }
 
-/// Run the issuer from command-line arguments until the process is killed. `program` names it in
-/// diagnostics (stderr). Exit status 2 for a usage error, 1 when it cannot start.
-pub fn run(program: &str, args: impl IntoIterator<Item = String>) -> ExitCode {
+/// Run the issuer from command-line arguments until the process is killed, and return the exit
+/// status: 2 for a usage error, 1 when it cannot start. `program` names it in diagnostics (stderr).
+pub fn run(program: &str, args: impl IntoIterator<Item = String>) -> u8 {
     let options = match parse(args) {
         Ok(Parsed::Run(o)) => o,
         Ok(Parsed::Help) => {
             println!("{USAGE}");
-            return ExitCode::SUCCESS;
+            return 0;
         }
         Err(e) => {
             eprintln!("{program}: {e}");
-            return ExitCode::from(2);
+            return 2;
         }
     };
     let loopback = matches!(options.host.as_str(), "localhost" | "::1") || options.host.starts_with("127.");
@@ -72,7 +71,7 @@ pub fn run(program: &str, args: impl IntoIterator<Item = String>) -> ExitCode {
         Ok(i) => i,
         Err(e) => {
             eprintln!("{program}: {e}");
-            return ExitCode::FAILURE;
+            return 1;
         }
     };
     let mut stdout = std::io::stdout().lock();
@@ -81,5 +80,5 @@ pub fn run(program: &str, args: impl IntoIterator<Item = String>) -> ExitCode {
     drop(stdout);
     eprintln!("{program}: issuer {}", issuer.issuer());
     issuer.wait();
-    ExitCode::SUCCESS
+    0
 }

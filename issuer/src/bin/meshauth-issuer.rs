@@ -7,5 +7,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    meshauth_issuer::command_line::run("meshauth-issuer", std::env::args().skip(1))
+    ExitCode::from(meshauth_issuer::command_line::run("meshauth-issuer", std::env::args().skip(1)))
 }
