@@ -30,4 +30,5 @@ test-node: node-build ## Node: binding unit tests, typings drift check, node:tes
 .PHONY: bench-node
 bench-node: node-deps ## Node: meshauth vs jose / jsonwebtoken / fast-jwt vs raw crypto.verify (release build)
 	$(NODE_NAPI) --release
-	cd $(NODE_DIR) && $(NODE) bench/bench.mjs
+	@mkdir -p $(BENCH_OUT)
+	cd $(NODE_DIR) && $(NODE) bench/bench.mjs --json $(BENCH_OUT)/node.json
