@@ -46,6 +46,11 @@ bench-rust: ## Criterion: validate vs raw aws-lc-rs verification, per algorithm
 issuer: ## Run the development issuer on 127.0.0.1:8400
 	$(CARGO) run -p meshauth-issuer --bin meshauth-issuer -- --port 8400
 
+.PHONY: system-packages
+system-packages: ## Install the system packages the targets need (scripts/system-packages.sh: one list, idempotent)
+	bash $(ROOT)/scripts/system-packages.sh
+
+-include cli/cli.mk
 -include bindings-python/python.mk
 -include bindings-node/node.mk
 -include bindings-c/c.mk
