@@ -36,7 +36,7 @@ python-develop: $(PY_INSTALLED) ## Build the Python extension (debug) into .venv
 
 .PHONY: python-issuer
 python-issuer:
-	$(CARGO) build -q -p meshauth-issuer --bin meshauth-issuer
+	$(CARGO) build -q -p meshauth-issuer --bin meshauth-issuer -p meshauth-cli --bin meshauth
 
 .PHONY: test-python
 test-python: python-develop python-issuer ## Python: stubtest (.pyi vs the module), mypy --strict, pytest (corpus, errors, GIL, frameworks, dev issuer, README)
