@@ -284,7 +284,19 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             }
             args.extend(issuer_args);
             // The issuer's own exit status: 0 after serving, 1 cannot start, 2 usage.
-            Ok(meshauth_issuer::command_line::run("meshauth issuer", args))
+            if json_out {
+                Ok(meshauth_issuer::command_line::run_announcing("meshauth issuer", args, |issuer| {
+                    serde_json::json!({
+                        "url": issuer.url(),
+                        "issuer": issuer.issuer(),
+                        "jwks_uri": issuer.jwks_url(),
+                        "token_endpoint": issuer.token_url(),
+                    })
+                    .to_string()
+                }))
+            } else {
+                Ok(meshauth_issuer::command_line::run("meshauth issuer", args))
+            }
         }
     }
 }

@@ -609,6 +609,23 @@ fn issuer_runs_the_development_issuer_and_passes_options_through() {
     let claims = &json_out(&o)["claims"];
     assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 77);
 
+    // --json: the one stdout line is a JSON object.
+    let mut child = Command::new(BIN)
+        .args(["--json", "issuer", "--port", "0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let _ = (child.kill(), child.wait());
+    let doc: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
+    let url = doc["url"].as_str().unwrap();
+    assert!(url.starts_with("http://127.0.0.1:"), "{doc}");
+    assert_eq!(doc["token_endpoint"], format!("{url}/token"));
+    assert_eq!(doc["jwks_uri"], format!("{url}/jwks"));
+
     let o = run(&["issuer", "--port", "0", "--no-such-issuer-option"], "");
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("unknown argument \"--no-such-issuer-option\""), "{}", stderr(&o));

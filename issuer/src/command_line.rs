@@ -51,7 +51,17 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
 
 /// Run the issuer from command-line arguments until the process is killed, and return the exit
 /// status: 2 for a usage error, 1 when it cannot start. `program` names it in diagnostics (stderr).
+/// Once it listens, it prints `meshauth-issuer listening on URL` on stdout.
 pub fn run(program: &str, args: impl IntoIterator<Item = String>) -> u8 {
+    run_announcing(program, args, |issuer| format!("meshauth-issuer listening on {}", issuer.url()))
+}
+
+/// [`run`], with the one stdout line written by `announce` (`meshauth --json issuer` prints JSON).
+pub fn run_announcing(
+    program: &str,
+    args: impl IntoIterator<Item = String>,
+    announce: impl FnOnce(&crate::RunningIssuer) -> String,
+) -> u8 {
     let options = match parse(args) {
         Ok(Parsed::Run(o)) => o,
         Ok(Parsed::Help) => {
@@ -75,7 +85,7 @@ pub fn run(program: &str, args: impl IntoIterator<Item = String>) -> u8 {
         }
     };
     let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "meshauth-issuer listening on {}", issuer.url());
+    let _ = writeln!(stdout, "{}", announce(&issuer));
     let _ = stdout.flush();
     drop(stdout);
     eprintln!("{program}: issuer {}", issuer.issuer());
