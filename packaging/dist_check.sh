@@ -90,15 +90,15 @@ command_check() {
   local label=$1; shift
   "$@" --version > "$WORK/cli.out" || fail "$label --version"
   expect "$WORK/cli.out" "^meshauth $V\$"
-  printf '%s\n' "$CLI_TOKEN" | "$@" inspect > "$WORK/cli.out" || fail "$label inspect"
-  expect "$WORK/cli.out" '^NOT VERIFIED: decoded only' '^  sub  alice$' 'refused missing_claim: no exp'
-  if grep -q $'\x1b' "$WORK/cli.out"; then fail "$label inspect: colour codes in a pipe"; fi
+  printf '%s\n' "$CLI_TOKEN" | "$@" inspect > "$WORK/cli.txt" || fail "$label inspect"
+  expect "$WORK/cli.txt" '^NOT VERIFIED: decoded only' '^  sub  alice$' 'refused missing_claim: no exp'
+  if grep -q $'\x1b' "$WORK/cli.txt"; then fail "$label inspect: colour codes in a pipe"; fi
   "$@" --json inspect "$CLI_TOKEN" > "$WORK/cli.out" || fail "$label --json inspect"
   expect "$WORK/cli.out" '"verified":false' '"code":"missing_claim"'
   local rc=0
   "$@" inspect not-a-token 2> "$WORK/cli.err" || rc=$?
   [ "$rc" = 4 ] || fail "$label inspect not-a-token: exit $rc, not 4"
-  echo "$label: $(head -n 1 "$WORK/cli.out" | cut -c1-60)...; --version, inspect, exit 4 ok"
+  echo "$label: $(head -n 1 "$WORK/cli.txt" | cut -c1-40)...; --version, inspect (text, JSON), exit 4: ok"
 }
 
 # --- Python ----------------------------------------------------------------------------------
