@@ -33,14 +33,24 @@ corpus-check: ## Fail if regenerating testdata/ would change it (drift check)
 docs: ## Regenerate docs/configuration.md and docs/errors.md from the core
 	MESHAUTH_BLESS=1 $(CARGO) test -q -p meshauth --lib reference
 
+# Each benchmark also writes its results as JSON here; `make bench` draws docs/bench.svg from them.
+BENCH_OUT := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)/bench-results
+
 .PHONY: bench-rust
 bench-rust: ## Criterion: validate vs raw aws-lc-rs verification, per algorithm
-	$(CARGO) bench -p meshauth --bench validate
+	@mkdir -p $(BENCH_OUT)
+	MESHAUTH_BENCH_JSON=$(BENCH_OUT)/rust.json MESHAUTH_RUSTC_VERSION="$$($${RUSTC:-rustc} --version | cut -d' ' -f1-2)" \
+	  $(CARGO) bench -p meshauth --bench validate
 
 .PHONY: issuer
 issuer: ## Run the development issuer (a development tool, loopback only) on 127.0.0.1:8400, with /dev/mint and /dev/rotate
 	$(CARGO) run -p meshauth-issuer --bin meshauth-issuer -- --port 8400 --dev-endpoints
 
+.PHONY: system-packages
+system-packages: ## Install the system packages the targets need (scripts/system-packages.sh: one list, idempotent)
+	bash $(ROOT)/scripts/system-packages.sh
+
+-include cli/cli.mk
 -include bindings-python/python.mk
 -include bindings-node/node.mk
 -include bindings-c/c.mk
@@ -51,5 +61,14 @@ issuer: ## Run the development issuer (a development tool, loopback only) on 127
 test: $(TEST_TARGETS) ## Every test, every language
 	@echo "make test: all suites passed ($(TEST_TARGETS))"
 
+.PHONY: bench-results-reset
+bench-results-reset:
+	@rm -rf $(BENCH_OUT) && mkdir -p $(BENCH_OUT)
+
 .PHONY: bench
-bench: $(BENCH_TARGETS) ## Every benchmark (reports ratios to the raw verification floor)
+bench: bench-results-reset $(BENCH_TARGETS) ## Every benchmark (ratios to the raw verification floor), then docs/bench.svg and the README's chart block
+	python3 $(ROOT)/scripts/bench_chart.py $(BENCH_OUT) $(ROOT)/docs/bench.svg $(ROOT)/README.md
+
+.PHONY: bench-chart
+bench-chart: ## Redraw docs/bench.svg and the README block from the last run's results (target/bench-results)
+	python3 $(ROOT)/scripts/bench_chart.py $(BENCH_OUT) $(ROOT)/docs/bench.svg $(ROOT)/README.md

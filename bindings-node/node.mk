@@ -25,9 +25,11 @@ node-build: node-deps ## Node: debug build of the native module (regenerates ind
 test-node: node-build ## Node: binding unit tests, typings drift check, node:test suites (corpus, middleware, dev issuer, README)
 	$(CARGO) test -q -p meshauth-node
 	@if [ -z "$(MESHAUTH_ISSUER_BIN)" ]; then $(CARGO) build -q -p meshauth-issuer --bin meshauth-issuer; fi
+	@if [ -z "$(MESHAUTH_CLI_BIN)" ]; then $(CARGO) build -q -p meshauth-cli --bin meshauth; fi
 	cd $(NODE_DIR) && MESHAUTH_ISSUER_BIN=$(NODE_ISSUER_BIN) $(NODE) --test test/
 
 .PHONY: bench-node
 bench-node: node-deps ## Node: meshauth vs the raw aws-lc-rs floor, Python meshauth, node:crypto, fast-jwt, jose (release build)
 	$(NODE_NAPI) --release --features bench
-	cd $(NODE_DIR) && $(NODE) bench/bench.mjs
+	@mkdir -p $(BENCH_OUT)
+	cd $(NODE_DIR) && $(NODE) bench/bench.mjs --json $(BENCH_OUT)/node.json

@@ -36,7 +36,7 @@ python-develop: $(PY_INSTALLED) ## Build the Python extension (debug) into .venv
 
 .PHONY: python-issuer
 python-issuer:
-	$(CARGO) build -q -p meshauth-issuer --bin meshauth-issuer
+	$(CARGO) build -q -p meshauth-issuer --bin meshauth-issuer -p meshauth-cli --bin meshauth
 
 .PHONY: test-python
 test-python: python-develop python-issuer ## Python: stubtest (.pyi vs the module), mypy --strict, pytest (corpus, errors, GIL, frameworks, dev issuer, README)
@@ -47,7 +47,8 @@ test-python: python-develop python-issuer ## Python: stubtest (.pyi vs the modul
 .PHONY: bench-python
 bench-python: $(PY_INSTALLED) ## Python: meshauth vs PyJWT, joserfc, pyjwt-rs and the raw-verify floor (release build)
 	cd $(PY_DIR) && $(PY_ENV) maturin develop -q --release --skip-install
-	cd $(PY_DIR) && $(PY_ENV) python bench/bench.py
+	@mkdir -p $(BENCH_OUT)
+	cd $(PY_DIR) && $(PY_ENV) python bench/bench.py --json $(BENCH_OUT)/python.json
 
 TEST_TARGETS += test-python
 BENCH_TARGETS += bench-python

@@ -27,22 +27,26 @@ dist: dist-python dist-node dist-c dist-go dist-java ## Release artifacts for ev
 # --- the one release build -------------------------------------------------------------------
 DIST_RUST_STAMP := $(DIST_STAGE)/.rust-built
 .PHONY: dist-rust
-dist-rust: ## Release build of libmeshauth, the Node addon and meshauth-issuer, stripped into target/dist-stage/bin
+dist-rust: ## Release build of libmeshauth, the Node addon, meshauth-issuer and the meshauth command, stripped into target/dist-stage/bin
 	$(CARGO) build --release -p meshauth-ffi -p meshauth-node -p meshauth-issuer --lib --bin meshauth-issuer
+	$(CARGO) build --release -p meshauth-cli --bin meshauth
 	@mkdir -p $(DIST_STAGE)/bin
 	strip --strip-unneeded -o $(DIST_STAGE)/bin/libmeshauth.so $(DIST_REL)/libmeshauth.so
 	strip --strip-debug -o $(DIST_STAGE)/bin/libmeshauth.a $(DIST_REL)/libmeshauth.a
 	strip --strip-unneeded -o $(DIST_STAGE)/bin/meshauth.$(DIST_NODE_PLATFORM).node $(DIST_REL)/libmeshauth_node.so
 	strip -o $(DIST_STAGE)/bin/meshauth-issuer $(DIST_REL)/meshauth-issuer
+	strip -o $(DIST_STAGE)/bin/meshauth $(DIST_REL)/meshauth
 
-# --- Python: abi3 wheel (extension, .pyi, py.typed, the issuer) + sdist ------------------------
-# The issuer is copied into the package for the wheel build only (git-ignored), and removed after.
+# --- Python: abi3 wheel (extension, .pyi, py.typed, the issuer, the command) + sdist -------------
+# The issuer and the meshauth command are copied into the package for the wheel build only
+# (git-ignored), and removed after.
 PY_BUNDLED_ISSUER := $(PY_DIR)/python/meshauth/_bin/meshauth-issuer
 .PHONY: dist-python
 dist-python: dist-rust $(PY_STAMP) ## Python: abi3 manylinux wheel (maturin's compliance check) and sdist into dist/python
 	@rm -rf $(DIST)/python && mkdir -p $(DIST)/python
 	cd $(PY_DIR) && $(PY_ENV) maturin sdist --out $(DIST)/python
 	@mkdir -p $(dir $(PY_BUNDLED_ISSUER)) && install -m 0755 $(DIST_STAGE)/bin/meshauth-issuer $(PY_BUNDLED_ISSUER)
+	@install -m 0755 $(DIST_STAGE)/bin/meshauth $(dir $(PY_BUNDLED_ISSUER))meshauth
 	cd $(PY_DIR) && $(PY_ENV) maturin build -q --release --strip --auditwheel check --out $(DIST)/python \
 	  || { rm -rf $(dir $(PY_BUNDLED_ISSUER)); exit 1; }
 	@rm -rf $(dir $(PY_BUNDLED_ISSUER))
@@ -54,6 +58,7 @@ dist-node: dist-rust ## Node: npm pack of the meshauth package and its linux-x64
 	$(NODE) $(ROOT)/packaging/stage_node.js $(NODE_DIR) $(DIST_STAGE)/node $(DIST_VERSION) $(DIST_NODE_PLATFORM)
 	cp $(DIST_STAGE)/bin/meshauth.$(DIST_NODE_PLATFORM).node $(DIST_STAGE)/node/$(DIST_NODE_PLATFORM)/
 	install -m 0755 $(DIST_STAGE)/bin/meshauth-issuer $(DIST_STAGE)/node/$(DIST_NODE_PLATFORM)/meshauth-issuer
+	install -m 0755 $(DIST_STAGE)/bin/meshauth $(DIST_STAGE)/node/$(DIST_NODE_PLATFORM)/meshauth
 	cd $(DIST_STAGE)/node/$(DIST_NODE_PLATFORM) && $(NPM) pack -q --pack-destination $(DIST)/node >/dev/null
 	cd $(DIST_STAGE)/node/meshauth && $(NPM) pack -q --pack-destination $(DIST)/node >/dev/null
 
@@ -61,12 +66,12 @@ dist-node: dist-rust ## Node: npm pack of the meshauth package and its linux-x64
 C_PC_COMMON = 'prefix=$${pcfiledir}/../..' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' \
   'bindir=$${prefix}/bin' ''
 .PHONY: dist-c
-dist-c: dist-rust ## C: meshauth-<version>-x86_64-unknown-linux-gnu.tar.gz (header, .so, .a, relocatable .pc, bin/meshauth-issuer) into dist/c
+dist-c: dist-rust ## C: meshauth-<version>-x86_64-unknown-linux-gnu.tar.gz (header, .so, .a, relocatable .pc, bin/meshauth-issuer, bin/meshauth) into dist/c
 	@rm -rf $(DIST)/c $(DIST_STAGE)/c && mkdir -p $(DIST)/c
 	@d=$(DIST_STAGE)/c/$(DIST_C_NAME); mkdir -p $$d/include $$d/lib/pkgconfig $$d/bin; \
 	cp $(C_DIR)/include/meshauth.h $$d/include/; \
 	cp $(DIST_STAGE)/bin/libmeshauth.so $(DIST_STAGE)/bin/libmeshauth.a $$d/lib/; \
-	install -m 0755 $(DIST_STAGE)/bin/meshauth-issuer $$d/bin/; \
+	install -m 0755 $(DIST_STAGE)/bin/meshauth-issuer $(DIST_STAGE)/bin/meshauth $$d/bin/; \
 	printf '%s\n' $(C_PC_COMMON) 'Name: meshauth' \
 	  'Description: Strict JWT access-token validation for services (C ABI, shared library)' \
 	  'Version: $(DIST_VERSION)' 'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lmeshauth' \
@@ -79,14 +84,14 @@ dist-c: dist-rust ## C: meshauth-<version>-x86_64-unknown-linux-gnu.tar.gz (head
 
 PREFIX ?= /usr/local
 .PHONY: install
-install: dist-c ## Install the C library, header, pkg-config files and meshauth-issuer under PREFIX (default /usr/local)
+install: dist-c ## Install the C library, header, pkg-config files, meshauth-issuer and the meshauth command under PREFIX (default /usr/local)
 	@d=$(DIST_STAGE)/c/$(DIST_C_NAME); \
 	install -d $(PREFIX)/include $(PREFIX)/lib/pkgconfig $(PREFIX)/bin; \
 	install -m 0644 $$d/include/meshauth.h $(PREFIX)/include/; \
 	install -m 0755 $$d/lib/libmeshauth.so $(PREFIX)/lib/; \
 	install -m 0644 $$d/lib/libmeshauth.a $(PREFIX)/lib/; \
 	install -m 0644 $$d/lib/pkgconfig/meshauth.pc $$d/lib/pkgconfig/meshauth-static.pc $(PREFIX)/lib/pkgconfig/; \
-	install -m 0755 $$d/bin/meshauth-issuer $(PREFIX)/bin/
+	install -m 0755 $$d/bin/meshauth-issuer $$d/bin/meshauth $(PREFIX)/bin/
 	@echo "installed meshauth $(DIST_VERSION) under $(PREFIX) (pkg-config: PKG_CONFIG_PATH=$(PREFIX)/lib/pkgconfig)"
 
 # --- Go: the module with its prebuilt static library, in GOPROXY layout -----------------------

@@ -84,6 +84,25 @@ standalone() {
   echo "$label: $(head -n 1 "$out")"
 }
 
+# command LABEL CMD...: the meshauth command answers --version and inspects a token from stdin
+# (decoded, said to be unverified, a missing exp pointed out), as text and as JSON.
+b64url() { printf '%s' "$1" | base64 -w0 | tr '+/' '-_' | tr -d '='; }
+CLI_TOKEN="$(b64url '{"alg":"RS256","typ":"at+jwt","kid":"k1"}').$(b64url '{"iss":"https://issuer.example","sub":"alice","aud":"orders"}').c2ln"
+command_check() {
+  local label=$1; shift
+  "$@" --version > "$WORK/cli.out" || fail "$label --version"
+  expect "$WORK/cli.out" "^meshauth $V\$"
+  printf '%s\n' "$CLI_TOKEN" | "$@" inspect > "$WORK/cli.txt" || fail "$label inspect"
+  expect "$WORK/cli.txt" '^NOT VERIFIED: decoded only' '^  sub  alice$' 'refused missing_claim: no exp'
+  if grep -q $'\x1b' "$WORK/cli.txt"; then fail "$label inspect: colour codes in a pipe"; fi
+  "$@" --json inspect "$CLI_TOKEN" > "$WORK/cli.out" || fail "$label --json inspect"
+  expect "$WORK/cli.out" '"verified":false' '"code":"missing_claim"'
+  local rc=0
+  "$@" inspect not-a-token 2> "$WORK/cli.err" || rc=$?
+  [ "$rc" = 4 ] || fail "$label inspect not-a-token: exit $rc, not 4"
+  echo "$label: $(head -n 1 "$WORK/cli.txt" | cut -c1-40)...; --version, inspect (text, JSON), exit 4: ok"
+}
+
 # --- Python ----------------------------------------------------------------------------------
 step "Python: the wheel into a fresh virtualenv"
 wheel=$(ls "$DIST"/python/meshauth-"$V"-cp39-abi3-manylinux_*_x86_64.whl)
@@ -109,6 +128,8 @@ PY
 "$WORK/py/bin/python" -m pytest -q -p no:cacheprovider test_fixture.py
 standalone "python -m meshauth.issuer" "$WORK/py/bin/python" -m meshauth.issuer
 standalone "meshauth-issuer (the wheel's command)" "$WORK/py/bin/meshauth-issuer"
+command_check "meshauth (the wheel's console script)" "$WORK/py/bin/meshauth"
+standalone "meshauth issuer (the wheel's console script)" "$WORK/py/bin/meshauth" issuer
 cd "$WORK"
 
 # --- Node ------------------------------------------------------------------------------------
@@ -122,6 +143,7 @@ node quickstart.cjs > out.txt
 expect out.txt "^alice \[ 'orders:read' \]$" '^invalid_audience 401 Bearer error="invalid_token", error_description="the token is not meant for this service"$'
 echo "README quick start: $(tr '\n' ' ' < out.txt)"
 standalone "npx meshauth-issuer" npx --no -- meshauth-issuer
+command_check "npx meshauth (the package's bin)" npx --no -- meshauth
 # Without the platform package (optional dependencies omitted), the loader names what is missing.
 mkdir -p "$WORK/node-no-binary" && cd "$WORK/node-no-binary"
 npm init -y >/dev/null
@@ -152,6 +174,8 @@ for prefix in "$WORK/c/meshauth-$V-x86_64-unknown-linux-gnu" "$WORK/prefix"; do
   done
 done
 unset PKG_CONFIG_PATH
+command_check "meshauth (the C tarball's bin/)" "$WORK/c/meshauth-$V-x86_64-unknown-linux-gnu/bin/meshauth"
+command_check "meshauth (make install PREFIX)" "$WORK/prefix/bin/meshauth"
 cd "$WORK"
 
 # --- Go --------------------------------------------------------------------------------------

@@ -351,3 +351,33 @@ console.log('\nPrincipal shape and request conversion (RS256), µs/op:')
 console.log('| what | µs/op |')
 console.log('|---|---:|')
 for (const [name, t] of shapeRows) console.log(`| ${name} | ${fmt(t)} |`)
+
+// Machine-readable results for the chart (`make bench` writes docs/bench.svg from them):
+// `node bench/bench.mjs --json FILE`.
+const jsonAt = process.argv.indexOf('--json')
+if (jsonAt > 0 && process.argv[jsonAt + 1]) {
+  const { writeFileSync, readFileSync } = await import('node:fs')
+  const pkgVersion = (name) => {
+    try {
+      return JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url))).version
+    } catch {
+      return null
+    }
+  }
+  const results = {}
+  for (const r of rows) results[r.alg] = { ...r.us }
+  const doc = {
+    language: 'Node',
+    runtime: `node ${process.version}`,
+    versions: {
+      meshauth: JSON.parse(readFileSync(new URL('../package.json', import.meta.url))).version,
+      jose: pkgVersion('jose'),
+      jsonwebtoken: pkgVersion('jsonwebtoken'),
+      'fast-jwt': pkgVersion('fast-jwt'),
+    },
+    floor: FLOOR,
+    meshauth: SYNC,
+    results,
+  }
+  writeFileSync(process.argv[jsonAt + 1], JSON.stringify(doc, null, 2))
+}

@@ -140,6 +140,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn report(cases: &[Case], miss: &(Validator, String, Arc<AtomicUsize>)) {
     println!("\nmeshauth validate vs raw aws-lc-rs verification (same run, interleaved rounds, medians)");
     println!("{:<8} {:>12} {:>14} {:>14} {:>8}", "alg", "floor µs", "validate µs", "overhead µs", "ratio");
+    let mut results = serde_json::Map::new();
     for c in cases {
         let iters = if c.name == "HS256" { 20_000 } else { 300 };
         let (mut floor, mut full) = (Vec::new(), Vec::new());
@@ -151,6 +152,19 @@ fn report(cases: &[Case], miss: &(Validator, String, Arc<AtomicUsize>)) {
         }
         let (f, v) = (median(floor) / 1000.0, median(full) / 1000.0);
         println!("{:<8} {:>12.2} {:>14.2} {:>14.2} {:>7.2}x", c.name, f, v, v - f, v / f);
+        results.insert(c.name.to_owned(), json!({"floor: aws-lc-rs verify": f, "meshauth validate": v}));
+    }
+    // Machine-readable results for the chart (`make bench` sets the path; docs/bench.svg).
+    if let Some(path) = std::env::var_os("MESHAUTH_BENCH_JSON") {
+        let doc = json!({
+            "language": "Rust",
+            "runtime": option_env!("MESHAUTH_RUSTC_VERSION").unwrap_or("rustc"),
+            "versions": {"meshauth": env!("CARGO_PKG_VERSION")},
+            "floor": "floor: aws-lc-rs verify",
+            "meshauth": "meshauth validate",
+            "results": results,
+        });
+        std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap()).expect("write MESHAUTH_BENCH_JSON");
     }
     let (validator, token, hits) = miss;
     let before = hits.load(Ordering::SeqCst);

@@ -15,6 +15,7 @@ pub mod b64;
 pub mod client_assertion;
 pub mod client_auth;
 pub mod clients;
+pub mod command_line;
 pub mod discovery;
 pub mod grants;
 pub mod issued_token;
