@@ -12,14 +12,17 @@
 //!
 //! NumericDates may be fractional; comparisons are done in f64 so huge values cannot overflow.
 
-use crate::error::{quote, Error, ErrorCode, Result};
+use crate::error::{near_miss_hint, quote, Error, ErrorCode, Result};
 use crate::json::{Lite, Members};
 use crate::jws::Jws;
 use crate::policy::Policy;
 use crate::principal::Principal;
 
 fn invalid(name: &str, what: &str) -> Error {
-    Error::new(ErrorCode::InvalidClaim, format!("claim {name} must be {what}"))
+    Error::new(
+        ErrorCode::InvalidClaim,
+        format!("claim {name} must be {what}"),
+    )
 }
 
 fn number(claims: &Members<'_>, name: &str) -> Result<Option<f64>> {
@@ -43,9 +46,19 @@ fn string_list<'a>(value: &'a Lite<'_>, name: &str, single_allowed: bool) -> Res
         Lite::String(s) if single_allowed => Ok(vec![&**s]),
         Lite::Array(items) => items
             .iter()
-            .map(|v| v.as_str().ok_or_else(|| invalid(name, "an array of strings")))
+            .map(|v| {
+                v.as_str()
+                    .ok_or_else(|| invalid(name, "an array of strings"))
+            })
             .collect(),
-        _ => Err(invalid(name, if single_allowed { "a string or an array of strings" } else { "an array of strings" })),
+        _ => Err(invalid(
+            name,
+            if single_allowed {
+                "a string or an array of strings"
+            } else {
+                "an array of strings"
+            },
+        )),
     }
 }
 
@@ -64,8 +77,52 @@ fn floor_secs(v: f64) -> i64 {
     v.floor() as i64
 }
 
+/// A NumericDate as the user would read it (`1700000000`, `1700000000.5`).
+fn number_text(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// `invalid_audience`: the configured audience next to the token's `aud` (both bounded), with a
+/// hint when one configured value and one `aud` member differ only by a trailing slash.
+fn audience_message(configured: &[String], aud: &[&str]) -> String {
+    const SHOWN: usize = 8;
+    let list = |items: &mut dyn Iterator<Item = &str>, n: usize| {
+        let mut v: Vec<String> = items.take(SHOWN).map(quote).collect();
+        if n > SHOWN {
+            v.push(format!("and {} more", n - SHOWN));
+        }
+        v.join(", ")
+    };
+    let token = if aud.is_empty() {
+        "the token has no aud".to_owned()
+    } else {
+        format!(
+            "the token's aud is {}",
+            list(&mut aud.iter().copied(), aud.len())
+        )
+    };
+    let hint = configured
+        .iter()
+        .find_map(|c| aud.iter().find_map(|a| near_miss_hint(c, a)))
+        .unwrap_or("");
+    format!(
+        "no aud member names this service: {token}; the configured audience is {}{hint}",
+        list(&mut configured.iter().map(String::as_str), configured.len())
+    )
+}
+
 /// Check the claims of a verified token and build the Principal.
-pub fn check(policy: &Policy, jws: Jws<'_>, token: &str, now: i64, leeway_s: u64) -> Result<Principal> {
+pub fn check(
+    policy: &Policy,
+    jws: Jws<'_>,
+    token: &str,
+    now: i64,
+    leeway_s: u64,
+) -> Result<Principal> {
     let c = &jws.claims;
     // 1. Types of the registered claims.
     let exp = number(c, "exp")?;
@@ -76,9 +133,17 @@ pub fn check(policy: &Policy, jws: Jws<'_>, token: &str, now: i64, leeway_s: u64
     let jti = string(c, "jti")?;
     let client_id = string(c, "client_id")?;
     let azp = string(c, "azp")?;
-    let aud = c.get("aud").map(|v| string_list(v, "aud", true)).transpose()?.unwrap_or_default();
+    let aud = c
+        .get("aud")
+        .map(|v| string_list(v, "aud", true))
+        .transpose()?
+        .unwrap_or_default();
     let mut scopes: Vec<String> = match string(c, "scope")? {
-        Some(s) => s.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        Some(s) => s
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
         None => Vec::new(),
     };
     if let Some(scp) = c.get("scp") {
@@ -90,7 +155,10 @@ pub fn check(policy: &Policy, jws: Jws<'_>, token: &str, now: i64, leeway_s: u64
     }
     let roles = match policy.roles_path.lookup(c) {
         None => Vec::new(),
-        Some(v) => string_list(v, &policy.roles_path.name, true)?.into_iter().map(str::to_owned).collect(),
+        Some(v) => string_list(v, &policy.roles_path.name, true)?
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
     };
 
     // 2. Presence.
@@ -99,14 +167,27 @@ pub fn check(policy: &Policy, jws: Jws<'_>, token: &str, now: i64, leeway_s: u64
     };
     for name in &policy.required_claims {
         if !c.contains(name) {
-            return Err(Error::new(ErrorCode::MissingClaim, format!("claim {} is required", quote(name))));
+            return Err(Error::new(
+                ErrorCode::MissingClaim,
+                format!("claim {} is required", quote(name)),
+            ));
         }
     }
 
     // 3. Issuer, exact.
     let issuer = match iss {
         Some(i) if i == policy.issuer => i,
-        Some(i) => return Err(Error::new(ErrorCode::InvalidIssuer, format!("issuer {} is not trusted", quote(i)))),
+        Some(i) => {
+            return Err(Error::new(
+                ErrorCode::InvalidIssuer,
+                format!(
+                    "issuer {} is not trusted: the configured issuer is {}{}",
+                    quote(i),
+                    quote(&policy.issuer),
+                    near_miss_hint(&policy.issuer, i).unwrap_or("")
+                ),
+            ))
+        }
         None => return Err(Error::new(ErrorCode::InvalidIssuer, "the token has no iss")),
     };
 
@@ -117,37 +198,56 @@ pub fn check(policy: &Policy, jws: Jws<'_>, token: &str, now: i64, leeway_s: u64
     let leeway = leeway_s as f64;
     let now_f = now as f64;
     if exp <= now_f - leeway {
-        return Err(Error::new(ErrorCode::TokenExpired, "the token expired"));
+        return Err(Error::new(
+            ErrorCode::TokenExpired,
+            format!("the token expired: exp {} is at or before now {now} minus the leeway of {leeway_s} s", number_text(exp)),
+        ));
     }
     if let Some(nbf) = nbf {
         if nbf > now_f + leeway {
-            return Err(Error::new(ErrorCode::TokenNotYetValid, "the token is not valid yet (nbf)"));
+            return Err(Error::new(
+                ErrorCode::TokenNotYetValid,
+                "the token is not valid yet (nbf)",
+            ));
         }
     }
     if let Some(max_age) = policy.max_token_age_s {
         let Some(iat) = iat else {
-            return Err(Error::new(ErrorCode::MissingClaim, "claim iat is required (max_token_age_s)"));
+            return Err(Error::new(
+                ErrorCode::MissingClaim,
+                "claim iat is required (max_token_age_s)",
+            ));
         };
         if iat > now_f + leeway {
-            return Err(Error::new(ErrorCode::TokenNotYetValid, "the token was issued in the future (iat)"));
+            return Err(Error::new(
+                ErrorCode::TokenNotYetValid,
+                "the token was issued in the future (iat)",
+            ));
         }
         if now_f - iat > max_age as f64 + leeway {
-            return Err(Error::new(ErrorCode::TokenExpired, "the token is older than max_token_age_s"));
+            return Err(Error::new(
+                ErrorCode::TokenExpired,
+                "the token is older than max_token_age_s",
+            ));
         }
     }
 
     // 8. Audience.
-    if !policy.any_audience && !aud.iter().any(|a| policy.audiences.iter().any(|mine| mine == a)) {
-        return Err(Error::new(ErrorCode::InvalidAudience, "no aud member names this service"));
+    if !policy.any_audience
+        && !aud
+            .iter()
+            .any(|a| policy.audiences.iter().any(|mine| mine == a))
+    {
+        return Err(Error::new(
+            ErrorCode::InvalidAudience,
+            audience_message(&policy.audiences, &aud),
+        ));
     }
 
     // 9–10. Service-to-service policy.
     let client = client_id.or(azp);
     if let Some(allowed) = &policy.allowed_clients {
-        let caller = client.or(sub);
-        if !caller.is_some_and(|id| allowed.iter().any(|a| a == id)) {
-            return Err(Error::new(ErrorCode::CallerNotAllowed, "the calling client is not allowed"));
-        }
+        crate::principal::check_caller(client.or(sub), allowed)?;
     }
     let is_client = client.is_some_and(|id| sub.is_none_or(|s| s == id));
     let principal = Principal {

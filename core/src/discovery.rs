@@ -23,9 +23,16 @@ use crate::http::{check_url, HttpClient};
 pub fn metadata_urls(issuer: &str) -> Vec<String> {
     let trimmed = issuer.trim_end_matches('/');
     let oidc = format!("{trimmed}/.well-known/openid-configuration");
-    let rfc8414 = match trimmed.find("://").and_then(|i| trimmed[i + 3..].find('/').map(|j| i + 3 + j)) {
+    let rfc8414 = match trimmed
+        .find("://")
+        .and_then(|i| trimmed[i + 3..].find('/').map(|j| i + 3 + j))
+    {
         Some(path_start) => {
-            format!("{}/.well-known/oauth-authorization-server{}", &trimmed[..path_start], &trimmed[path_start..])
+            format!(
+                "{}/.well-known/oauth-authorization-server{}",
+                &trimmed[..path_start],
+                &trimmed[path_start..]
+            )
         }
         None => format!("{trimmed}/.well-known/oauth-authorization-server"),
     };
@@ -33,7 +40,8 @@ pub fn metadata_urls(issuer: &str) -> Vec<String> {
 }
 
 fn is_https(url: &str) -> bool {
-    url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+    url.get(..8)
+        .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
 }
 
 /// Fetch the first metadata document that names `issuer`, and read the endpoint `field` from it
@@ -49,8 +57,19 @@ pub fn discover_endpoint(
     let mut reasons = Vec::new();
     for url in urls {
         let found = http.get_json_until(url, None, deadline).and_then(|doc| {
-            if doc.get("issuer").and_then(Value::as_str) != Some(issuer) {
-                return Err(format!("{url}: the metadata's issuer does not equal the configured issuer"));
+            let found = doc.get("issuer").and_then(Value::as_str);
+            if found != Some(issuer) {
+                let found = found.map_or_else(|| "none".to_owned(), crate::error::quote);
+                let hint = doc
+                    .get("issuer")
+                    .and_then(Value::as_str)
+                    .and_then(|f| crate::error::near_miss_hint(issuer, f))
+                    .unwrap_or("");
+                return Err(format!(
+                    "{url}: the metadata's issuer does not equal the configured issuer: the metadata says {found}, \
+                     the configuration says {}{hint}",
+                    crate::error::quote(issuer)
+                ));
             }
             let endpoint = doc.get(field).and_then(Value::as_str).ok_or_else(|| format!("{url}: the metadata has no {field}"))?;
             if is_https(url) && !is_https(endpoint) {
@@ -131,7 +150,12 @@ impl Endpoint {
     }
 
     /// The endpoint `field` of `issuer`'s metadata, read from the first of `urls` that answers.
-    pub fn discovered(urls: Vec<String>, issuer: String, field: &'static str, policy: EndpointPolicy) -> Endpoint {
+    pub fn discovered(
+        urls: Vec<String>,
+        issuer: String,
+        field: &'static str,
+        policy: EndpointPolicy,
+    ) -> Endpoint {
         Endpoint::new(None, urls, issuer, field, policy)
     }
 
@@ -142,7 +166,15 @@ impl Endpoint {
         field: &'static str,
         policy: EndpointPolicy,
     ) -> Endpoint {
-        Endpoint { fixed, urls, issuer, field, policy, state: Mutex::new(State::default()), finished: Condvar::new() }
+        Endpoint {
+            fixed,
+            urls,
+            issuer,
+            field,
+            policy,
+            state: Mutex::new(State::default()),
+            finished: Condvar::new(),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -172,7 +204,9 @@ impl Endpoint {
                 None if backing_off => Step::Fail(format!(
                     "{} (not retried for {} ms)",
                     st.last_error.as_deref().unwrap_or("discovery failed"),
-                    st.retry_at.map(|t| t.saturating_duration_since(now).as_millis()).unwrap_or(0)
+                    st.retry_at
+                        .map(|t| t.saturating_duration_since(now).as_millis())
+                        .unwrap_or(0)
                 )),
                 None => Step::Discover,
             };
@@ -185,12 +219,22 @@ impl Endpoint {
                     while st.in_flight && st.generation == generation {
                         let left = until.saturating_duration_since(Instant::now());
                         if left.is_zero() {
-                            return Err(format!("discovery of the {} did not finish in time", self.field));
+                            return Err(format!(
+                                "discovery of the {} did not finish in time",
+                                self.field
+                            ));
                         }
-                        st = self.finished.wait_timeout(st, left).unwrap_or_else(|p| p.into_inner()).0;
+                        st = self
+                            .finished
+                            .wait_timeout(st, left)
+                            .unwrap_or_else(|p| p.into_inner())
+                            .0;
                     }
                     if st.found.is_none() {
-                        return Err(st.last_error.clone().unwrap_or_else(|| "discovery failed".into()));
+                        return Err(st
+                            .last_error
+                            .clone()
+                            .unwrap_or_else(|| "discovery failed".into()));
                     }
                 }
             }
@@ -219,7 +263,11 @@ impl Endpoint {
             Err(e) => {
                 st.failures = st.failures.saturating_add(1);
                 let factor = 1u32 << (st.failures - 1).min(16);
-                let backoff = self.policy.backoff.saturating_mul(factor).min(self.policy.max_backoff);
+                let backoff = self
+                    .policy
+                    .backoff
+                    .saturating_mul(factor)
+                    .min(self.policy.max_backoff);
                 st.retry_at = Some(Instant::now() + backoff);
                 st.last_error = Some(e.clone());
                 // A previous URL stays in use until a discovery succeeds.
