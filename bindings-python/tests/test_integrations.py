@@ -495,9 +495,12 @@ def test_flask_clients_and_raise_path(validator, fresh_token):
     r = client.get("/scopes", headers=ok)
     assert r.status_code == 403 and r.headers["WWW-Authenticate"].endswith('scope="orders:admin"')
     assert r.get_json()["error"] == "insufficient_scope"
-    assert client.get("/plain").status_code == 500  # not installed yet: Flask's own 500
-    install_error_handler(app)
-    r = client.get("/plain")
+    assert client.get("/plain").status_code == 500  # not installed: Flask's own 500
+
+    installed = Flask(__name__)
+    installed.get("/plain")(plain)
+    install_error_handler(installed)
+    r = installed.test_client().get("/plain")
     assert_caller_not_allowed(r, r.get_json())
 
 
