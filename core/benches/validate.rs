@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use aws_lc_rs::hmac;
 use aws_lc_rs::signature::{self, ParsedPublicKey, RsaPublicKeyComponents};
+use aws_lc_rs::hmac;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use criterion::Criterion;
@@ -45,19 +45,8 @@ fn floor_for(alg: Algorithm, jwk: &Value) -> Floor {
     match alg {
         Algorithm::RS256 | Algorithm::PS256 => {
             let (n, e) = (b64(jwk, "n"), b64(jwk, "e"));
-            let params = if alg == Algorithm::RS256 {
-                &signature::RSA_PKCS1_2048_8192_SHA256
-            } else {
-                &signature::RSA_PSS_2048_8192_SHA256
-            };
-            Floor::Public(
-                RsaPublicKeyComponents {
-                    n: &n[..],
-                    e: &e[..],
-                }
-                .to_parsed_public_key(params)
-                .unwrap(),
-            )
+            let params = if alg == Algorithm::RS256 { &signature::RSA_PKCS1_2048_8192_SHA256 } else { &signature::RSA_PSS_2048_8192_SHA256 };
+            Floor::Public(RsaPublicKeyComponents { n: &n[..], e: &e[..] }.to_parsed_public_key(params).unwrap())
         }
         Algorithm::ES256 => {
             let mut point = vec![4u8];
@@ -65,9 +54,7 @@ fn floor_for(alg: Algorithm, jwk: &Value) -> Floor {
             point.extend(b64(jwk, "y"));
             Floor::Public(ParsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, point).unwrap())
         }
-        Algorithm::EdDSA => {
-            Floor::Public(ParsedPublicKey::new(&signature::ED25519, b64(jwk, "x")).unwrap())
-        }
+        Algorithm::EdDSA => Floor::Public(ParsedPublicKey::new(&signature::ED25519, b64(jwk, "x")).unwrap()),
         Algorithm::HS256 => Floor::Hmac(hmac::Key::new(hmac::HMAC_SHA256, SECRET)),
         other => panic!("not benchmarked: {other:?}"),
     }
@@ -91,17 +78,8 @@ fn claims() -> Value {
 }
 
 fn case(alg: Algorithm) -> Case {
-    let key = if alg == Algorithm::HS256 {
-        SigningKey::hmac("k1", SECRET)
-    } else {
-        SigningKey::generate(alg, "k1").unwrap()
-    };
-    let token = sign_json(
-        &key,
-        &json!({"alg": alg.as_str(), "typ": "JWT", "kid": "k1"}),
-        &claims(),
-    )
-    .unwrap();
+    let key = if alg == Algorithm::HS256 { SigningKey::hmac("k1", SECRET) } else { SigningKey::generate(alg, "k1").unwrap() };
+    let token = sign_json(&key, &json!({"alg": alg.as_str(), "typ": "JWT", "kid": "k1"}), &claims()).unwrap();
     let mut cfg = json!({"issuer": "https://issuer.bench", "audience": "orders"});
     let jwk = key.public_jwk();
     if alg == Algorithm::HS256 {
@@ -115,20 +93,10 @@ fn case(alg: Algorithm) -> Case {
         panic!("{}: {e}", alg.as_str());
     }
     let (message, sig) = token.rsplit_once('.').unwrap();
-    let (message, signature) = (
-        message.as_bytes().to_vec(),
-        URL_SAFE_NO_PAD.decode(sig).unwrap(),
-    );
+    let (message, signature) = (message.as_bytes().to_vec(), URL_SAFE_NO_PAD.decode(sig).unwrap());
     let floor = floor_for(alg, &jwk);
     assert!(floor.verify(&message, &signature));
-    Case {
-        name: alg.as_str(),
-        token,
-        validator,
-        floor,
-        message,
-        signature,
-    }
+    Case { name: alg.as_str(), token, validator, floor, message, signature }
 }
 
 /// A remote key source with warm keys, and the number of requests its server saw.
@@ -152,12 +120,7 @@ fn remote_miss_case() -> (Validator, String, Arc<AtomicUsize>) {
     let validator = Validator::new(Config::from_value(cfg).unwrap()).unwrap();
     validator.refresh().unwrap();
     let unknown = key.with_kid("not-published");
-    let token = sign_json(
-        &unknown,
-        &json!({"alg": "EdDSA", "kid": "not-published"}),
-        &claims(),
-    )
-    .unwrap();
+    let token = sign_json(&unknown, &json!({"alg": "EdDSA", "kid": "not-published"}), &claims()).unwrap();
     (validator, token, hits)
 }
 
@@ -175,92 +138,45 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn report(cases: &[Case], miss: &(Validator, String, Arc<AtomicUsize>)) {
-    println!(
-        "\nmeshauth validate vs raw aws-lc-rs verification (same run, interleaved rounds, medians)"
-    );
-    println!(
-        "{:<8} {:>12} {:>14} {:>14} {:>8}",
-        "alg", "floor µs", "validate µs", "overhead µs", "ratio"
-    );
+    println!("\nmeshauth validate vs raw aws-lc-rs verification (same run, interleaved rounds, medians)");
+    println!("{:<8} {:>12} {:>14} {:>14} {:>8}", "alg", "floor µs", "validate µs", "overhead µs", "ratio");
     for c in cases {
         let iters = if c.name == "HS256" { 20_000 } else { 300 };
         let (mut floor, mut full) = (Vec::new(), Vec::new());
         for _ in 0..25 {
-            floor.push(per_op_ns(iters, || {
-                assert!(c
-                    .floor
-                    .verify(black_box(&c.message), black_box(&c.signature)))
-            }));
+            floor.push(per_op_ns(iters, || assert!(c.floor.verify(black_box(&c.message), black_box(&c.signature)))));
             full.push(per_op_ns(iters, || {
                 black_box(c.validator.validate_at(black_box(&c.token), NOW).unwrap());
             }));
         }
         let (f, v) = (median(floor) / 1000.0, median(full) / 1000.0);
-        println!(
-            "{:<8} {:>12.2} {:>14.2} {:>14.2} {:>7.2}x",
-            c.name,
-            f,
-            v,
-            v - f,
-            v / f
-        );
+        println!("{:<8} {:>12.2} {:>14.2} {:>14.2} {:>7.2}x", c.name, f, v, v - f, v / f);
     }
     let (validator, token, hits) = miss;
     let before = hits.load(Ordering::SeqCst);
-    let ns = median(
-        (0..25)
-            .map(|_| {
-                per_op_ns(2_000, || {
-                    black_box(validator.validate_at(black_box(token), NOW).unwrap_err());
-                })
-            })
-            .collect(),
-    );
+    let ns = median((0..25).map(|_| per_op_ns(2_000, || {
+        black_box(validator.validate_at(black_box(token), NOW).unwrap_err());
+    })).collect());
     let after = hits.load(Ordering::SeqCst);
-    println!(
-        "miss (unknown kid, under cooldown): {:.2} µs per call; JWKS requests during the run: {}",
-        ns / 1000.0,
-        after - before
-    );
+    println!("miss (unknown kid, under cooldown): {:.2} µs per call; JWKS requests during the run: {}", ns / 1000.0, after - before);
 }
 
 fn main() {
-    let cases: Vec<Case> = [
-        Algorithm::RS256,
-        Algorithm::PS256,
-        Algorithm::ES256,
-        Algorithm::EdDSA,
-        Algorithm::HS256,
-    ]
-    .into_iter()
-    .map(case)
-    .collect();
+    let cases: Vec<Case> = [Algorithm::RS256, Algorithm::PS256, Algorithm::ES256, Algorithm::EdDSA, Algorithm::HS256]
+        .into_iter()
+        .map(case)
+        .collect();
     let miss = remote_miss_case();
 
-    let mut c = Criterion::default()
-        .configure_from_args()
-        .warm_up_time(std::time::Duration::from_millis(500))
+    let mut c = Criterion::default().configure_from_args().warm_up_time(std::time::Duration::from_millis(500))
         .measurement_time(std::time::Duration::from_secs(2));
     for case in &cases {
         let mut g = c.benchmark_group(case.name);
-        g.bench_function("floor (aws-lc-rs verify)", |b| {
-            b.iter(|| {
-                case.floor
-                    .verify(black_box(&case.message), black_box(&case.signature))
-            })
-        });
-        g.bench_function("meshauth validate", |b| {
-            b.iter(|| {
-                case.validator
-                    .validate_at(black_box(&case.token), NOW)
-                    .unwrap()
-            })
-        });
+        g.bench_function("floor (aws-lc-rs verify)", |b| b.iter(|| case.floor.verify(black_box(&case.message), black_box(&case.signature))));
+        g.bench_function("meshauth validate", |b| b.iter(|| case.validator.validate_at(black_box(&case.token), NOW).unwrap()));
         g.finish();
     }
-    c.bench_function("miss: unknown kid under cooldown", |b| {
-        b.iter(|| miss.0.validate_at(black_box(&miss.1), NOW).unwrap_err())
-    });
+    c.bench_function("miss: unknown kid under cooldown", |b| b.iter(|| miss.0.validate_at(black_box(&miss.1), NOW).unwrap_err()));
     c.final_summary();
     report(&cases, &miss);
 }

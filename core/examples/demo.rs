@@ -17,14 +17,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .header("Content-Type", "application/x-www-form-urlencoded")
         .send(form)?;
     let body: Value = serde_json::from_slice(&resp.body_mut().read_to_vec()?)?;
-    let token = body["access_token"]
-        .as_str()
-        .ok_or("no access_token")?
-        .to_owned();
-    println!(
-        "== client `orders` got a client-credentials token (expires_in {})",
-        body["expires_in"]
-    );
+    let token = body["access_token"].as_str().ok_or("no access_token")?.to_owned();
+    println!("== client `orders` got a client-credentials token (expires_in {})", body["expires_in"]);
 
     // The `inventory` service validates incoming calls, keys found by OIDC discovery.
     let inventory = Validator::from_json(
@@ -41,39 +35,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("== rejected requests (code, status, WWW-Authenticate):");
     let billing = Validator::from_json(
-        &json!({"issuer": issuer.issuer(), "audience": "billing", "jwks_url": issuer.jwks_url()})
-            .to_string(),
+        &json!({"issuer": issuer.issuer(), "audience": "billing", "jwks_url": issuer.jwks_url()}).to_string(),
     )?;
-    let expired = issuer.mint(&MintRequest::new(
-        json!({"sub": "alice", "aud": "inventory", "exp": 1_700_000_000}),
-    ))?;
+    let expired = issuer.mint(&MintRequest::new(json!({"sub": "alice", "aud": "inventory", "exp": 1_700_000_000})))?;
     let mut forged_req = MintRequest::new(json!({"sub": "mallory", "aud": "inventory"}));
     forged_req.tamper = Some("signature".into());
     let forged = issuer.mint(&forged_req)?;
     let cases: Vec<(&str, &Validator, Request)> = vec![
-        (
-            "the orders token at billing (not registered for it)",
-            &billing,
-            request.clone(),
-        ),
-        (
-            "an expired user token",
-            &inventory,
-            Request::new().header("Authorization", format!("Bearer {expired}")),
-        ),
-        (
-            "a forged user token",
-            &inventory,
-            Request::new().header("Authorization", format!("Bearer {forged}")),
-        ),
+        ("the orders token at billing (not registered for it)", &billing, request.clone()),
+        ("an expired user token", &inventory, Request::new().header("Authorization", format!("Bearer {expired}"))),
+        ("a forged user token", &inventory, Request::new().header("Authorization", format!("Bearer {forged}"))),
         ("no token at all", &inventory, Request::new()),
-        (
-            "two Authorization headers",
-            &inventory,
-            request
-                .clone()
-                .header("authorization", format!("Bearer {token}")),
-        ),
+        ("two Authorization headers", &inventory, request.clone().header("authorization", format!("Bearer {token}"))),
     ];
     for (what, validator, req) in cases {
         let err = validator.authenticate(&req).expect_err("must be refused");

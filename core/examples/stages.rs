@@ -19,20 +19,12 @@ fn main() {
     let claims = json!({"iss": "https://issuer.bench", "sub": "user-1234", "aud": ["orders", "billing"],
         "exp": 1767225600i64 + 3600, "iat": 1767225600i64, "nbf": 1767225600i64, "jti": "a1b2c3d4e5f6",
         "client_id": "web-app", "scope": "orders:read orders:write", "roles": ["admin", "user"]});
-    let token = sign_json(
-        &key,
-        &json!({"alg":"HS256","typ":"JWT","kid":"k1"}),
-        &claims,
-    )
-    .unwrap();
+    let token = sign_json(&key, &json!({"alg":"HS256","typ":"JWT","kid":"k1"}), &claims).unwrap();
     let v = meshauth::Validator::from_json(
         r#"{"issuer":"https://issuer.bench","audience":"orders","hmac_secret":"0123456789abcdef0123456789abcdef","algorithms":["HS256"]}"#,
     )
     .unwrap();
-    let n: u32 = std::env::var("N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(200_000);
+    let n: u32 = std::env::var("N").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
     for _ in 0..3 {
         let parse = per_op(n, || {
             let s = meshauth::jws::split(black_box(&token)).unwrap();

@@ -19,10 +19,7 @@ use crate::policy::Policy;
 use crate::principal::Principal;
 
 fn invalid(name: &str, what: &str) -> Error {
-    Error::new(
-        ErrorCode::InvalidClaim,
-        format!("claim {name} must be {what}"),
-    )
+    Error::new(ErrorCode::InvalidClaim, format!("claim {name} must be {what}"))
 }
 
 fn number(claims: &Members<'_>, name: &str) -> Result<Option<f64>> {
@@ -46,19 +43,9 @@ fn string_list<'a>(value: &'a Lite<'_>, name: &str, single_allowed: bool) -> Res
         Lite::String(s) if single_allowed => Ok(vec![&**s]),
         Lite::Array(items) => items
             .iter()
-            .map(|v| {
-                v.as_str()
-                    .ok_or_else(|| invalid(name, "an array of strings"))
-            })
+            .map(|v| v.as_str().ok_or_else(|| invalid(name, "an array of strings")))
             .collect(),
-        _ => Err(invalid(
-            name,
-            if single_allowed {
-                "a string or an array of strings"
-            } else {
-                "an array of strings"
-            },
-        )),
+        _ => Err(invalid(name, if single_allowed { "a string or an array of strings" } else { "an array of strings" })),
     }
 }
 
@@ -100,15 +87,9 @@ fn audience_message(configured: &[String], aud: &[&str]) -> String {
     let token = if aud.is_empty() {
         "the token has no aud".to_owned()
     } else {
-        format!(
-            "the token's aud is {}",
-            list(&mut aud.iter().copied(), aud.len())
-        )
+        format!("the token's aud is {}", list(&mut aud.iter().copied(), aud.len()))
     };
-    let hint = configured
-        .iter()
-        .find_map(|c| aud.iter().find_map(|a| near_miss_hint(c, a)))
-        .unwrap_or("");
+    let hint = configured.iter().find_map(|c| aud.iter().find_map(|a| near_miss_hint(c, a))).unwrap_or("");
     format!(
         "no aud member names this service: {token}; the configured audience is {}{hint}",
         list(&mut configured.iter().map(String::as_str), configured.len())
@@ -116,13 +97,7 @@ fn audience_message(configured: &[String], aud: &[&str]) -> String {
 }
 
 /// Check the claims of a verified token and build the Principal.
-pub fn check(
-    policy: &Policy,
-    jws: Jws<'_>,
-    token: &str,
-    now: i64,
-    leeway_s: u64,
-) -> Result<Principal> {
+pub fn check(policy: &Policy, jws: Jws<'_>, token: &str, now: i64, leeway_s: u64) -> Result<Principal> {
     let c = &jws.claims;
     // 1. Types of the registered claims.
     let exp = number(c, "exp")?;
@@ -133,17 +108,9 @@ pub fn check(
     let jti = string(c, "jti")?;
     let client_id = string(c, "client_id")?;
     let azp = string(c, "azp")?;
-    let aud = c
-        .get("aud")
-        .map(|v| string_list(v, "aud", true))
-        .transpose()?
-        .unwrap_or_default();
+    let aud = c.get("aud").map(|v| string_list(v, "aud", true)).transpose()?.unwrap_or_default();
     let mut scopes: Vec<String> = match string(c, "scope")? {
-        Some(s) => s
-            .split(' ')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        Some(s) => s.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
         None => Vec::new(),
     };
     if let Some(scp) = c.get("scp") {
@@ -155,10 +122,7 @@ pub fn check(
     }
     let roles = match policy.roles_path.lookup(c) {
         None => Vec::new(),
-        Some(v) => string_list(v, &policy.roles_path.name, true)?
-            .into_iter()
-            .map(str::to_owned)
-            .collect(),
+        Some(v) => string_list(v, &policy.roles_path.name, true)?.into_iter().map(str::to_owned).collect(),
     };
 
     // 2. Presence.
@@ -167,10 +131,7 @@ pub fn check(
     };
     for name in &policy.required_claims {
         if !c.contains(name) {
-            return Err(Error::new(
-                ErrorCode::MissingClaim,
-                format!("claim {} is required", quote(name)),
-            ));
+            return Err(Error::new(ErrorCode::MissingClaim, format!("claim {} is required", quote(name))));
         }
     }
 
@@ -205,43 +166,24 @@ pub fn check(
     }
     if let Some(nbf) = nbf {
         if nbf > now_f + leeway {
-            return Err(Error::new(
-                ErrorCode::TokenNotYetValid,
-                "the token is not valid yet (nbf)",
-            ));
+            return Err(Error::new(ErrorCode::TokenNotYetValid, "the token is not valid yet (nbf)"));
         }
     }
     if let Some(max_age) = policy.max_token_age_s {
         let Some(iat) = iat else {
-            return Err(Error::new(
-                ErrorCode::MissingClaim,
-                "claim iat is required (max_token_age_s)",
-            ));
+            return Err(Error::new(ErrorCode::MissingClaim, "claim iat is required (max_token_age_s)"));
         };
         if iat > now_f + leeway {
-            return Err(Error::new(
-                ErrorCode::TokenNotYetValid,
-                "the token was issued in the future (iat)",
-            ));
+            return Err(Error::new(ErrorCode::TokenNotYetValid, "the token was issued in the future (iat)"));
         }
         if now_f - iat > max_age as f64 + leeway {
-            return Err(Error::new(
-                ErrorCode::TokenExpired,
-                "the token is older than max_token_age_s",
-            ));
+            return Err(Error::new(ErrorCode::TokenExpired, "the token is older than max_token_age_s"));
         }
     }
 
     // 8. Audience.
-    if !policy.any_audience
-        && !aud
-            .iter()
-            .any(|a| policy.audiences.iter().any(|mine| mine == a))
-    {
-        return Err(Error::new(
-            ErrorCode::InvalidAudience,
-            audience_message(&policy.audiences, &aud),
-        ));
+    if !policy.any_audience && !aud.iter().any(|a| policy.audiences.iter().any(|mine| mine == a)) {
+        return Err(Error::new(ErrorCode::InvalidAudience, audience_message(&policy.audiences, &aud)));
     }
 
     // 9–10. Service-to-service policy.

@@ -30,24 +30,15 @@ pub struct AssertionSigner {
 impl AssertionSigner {
     /// Parse a PKCS#8 `PRIVATE KEY` PEM (RSA, P-256 or Ed25519). `alg` defaults to RS256, ES256 or
     /// EdDSA by key type; RSA keys may also use PS256.
-    pub fn from_pem(
-        pem_text: &str,
-        alg: Option<&str>,
-        kid: Option<String>,
-    ) -> Result<AssertionSigner, String> {
+    pub fn from_pem(pem_text: &str, alg: Option<&str>, kid: Option<String>) -> Result<AssertionSigner, String> {
         let block = pem::parse(pem_text).map_err(|e| format!("private_key_pem: {e}"))?;
         if block.tag() != "PRIVATE KEY" {
-            return Err(format!(
-                "private_key_pem: expected a PKCS#8 PRIVATE KEY block, found {:?}",
-                block.tag()
-            ));
+            return Err(format!("private_key_pem: expected a PKCS#8 PRIVATE KEY block, found {:?}", block.tag()));
         }
         let der = block.contents();
         let (key, default_alg) = if let Ok(k) = RsaKeyPair::from_pkcs8(der) {
             (PrivateKey::Rsa(k), Algorithm::RS256)
-        } else if let Ok(k) =
-            EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P256_SHA256_FIXED_SIGNING, der)
-        {
+        } else if let Ok(k) = EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P256_SHA256_FIXED_SIGNING, der) {
             (PrivateKey::EcP256(k), Algorithm::ES256)
         } else if let Ok(k) = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der) {
             (PrivateKey::Ed25519(k), Algorithm::EdDSA)
@@ -56,8 +47,7 @@ impl AssertionSigner {
         };
         let alg = match alg {
             None => default_alg,
-            Some(name) => Algorithm::from_name(name)
-                .ok_or_else(|| format!("private_key_alg {name:?} is not supported"))?,
+            Some(name) => Algorithm::from_name(name).ok_or_else(|| format!("private_key_alg {name:?} is not supported"))?,
         };
         let compatible = matches!(
             (&key, alg),
@@ -75,21 +65,13 @@ impl AssertionSigner {
         let failed = |_| "signing the client assertion failed".to_owned();
         match &self.key {
             PrivateKey::Rsa(k) => {
-                let padding: &dyn signature::RsaEncoding = if self.alg == Algorithm::PS256 {
-                    &signature::RSA_PSS_SHA256
-                } else {
-                    &signature::RSA_PKCS1_SHA256
-                };
+                let padding: &dyn signature::RsaEncoding =
+                    if self.alg == Algorithm::PS256 { &signature::RSA_PSS_SHA256 } else { &signature::RSA_PKCS1_SHA256 };
                 let mut sig = vec![0; k.public_modulus_len()];
-                k.sign(padding, &SystemRandom::new(), message, &mut sig)
-                    .map_err(failed)?;
+                k.sign(padding, &SystemRandom::new(), message, &mut sig).map_err(failed)?;
                 Ok(sig)
             }
-            PrivateKey::EcP256(k) => Ok(k
-                .sign(&SystemRandom::new(), message)
-                .map_err(failed)?
-                .as_ref()
-                .to_vec()),
+            PrivateKey::EcP256(k) => Ok(k.sign(&SystemRandom::new(), message).map_err(failed)?.as_ref().to_vec()),
             PrivateKey::Ed25519(k) => Ok(k.sign(message).as_ref().to_vec()),
         }
     }

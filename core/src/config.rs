@@ -78,10 +78,7 @@ impl std::fmt::Debug for IssuerConfig {
             .field("jwks", &self.jwks)
             .field("pem", &self.pem)
             .field("jwks_auth", &self.jwks_auth)
-            .field(
-                "hmac_secret",
-                &self.hmac_secret.as_ref().map(|_| "<redacted>"),
-            )
+            .field("hmac_secret", &self.hmac_secret.as_ref().map(|_| "<redacted>"))
             .field("audience", &self.audience)
             .field("allow_any_audience", &self.allow_any_audience)
             .field("algorithms", &self.algorithms)
@@ -193,10 +190,7 @@ impl Config {
     /// Parse a configuration from a JSON value (an object).
     pub fn from_value(value: Value) -> Result<Config> {
         let Value::Object(mut map) = value else {
-            return Err(Error::new(
-                ErrorCode::InvalidConfig,
-                "configuration: expected a JSON object",
-            ));
+            return Err(Error::new(ErrorCode::InvalidConfig, "configuration: expected a JSON object"));
         };
         let mut globals = serde_json::Map::new();
         for name in GLOBAL_FIELDS {
@@ -207,14 +201,12 @@ impl Config {
         let g: Globals = serde_json::from_value(Value::Object(globals)).map_err(config_error)?;
         // The top level accepts the process-wide fields too: a typo there is compared with every
         // field, not only the per-issuer ones serde lists.
-        let default_issuer: IssuerConfig =
-            serde_json::from_value(Value::Object(map)).map_err(|e| {
-                let text = e.to_string();
-                match unknown_field_message(&text, &GLOBAL_FIELDS) {
-                    Some(m) => Error::new(ErrorCode::InvalidConfig, format!("configuration: {m}")),
-                    None => config_error(e),
-                }
-            })?;
+        let default_issuer: IssuerConfig = serde_json::from_value(Value::Object(map)).map_err(|e| {
+            match unknown_field_message(&e.to_string(), &GLOBAL_FIELDS) {
+                Some(m) => Error::new(ErrorCode::InvalidConfig, format!("configuration: {m}")),
+                None => config_error(e),
+            }
+        })?;
         Ok(Config {
             default_issuer,
             issuers: g.issuers,
@@ -231,10 +223,7 @@ impl Config {
 }
 
 fn config_error(e: serde_json::Error) -> Error {
-    Error::new(
-        ErrorCode::InvalidConfig,
-        format!("configuration: {}", describe_json_error(&e)),
-    )
+    Error::new(ErrorCode::InvalidConfig, format!("configuration: {}", describe_json_error(&e)))
 }
 
 /// A serde error as a message that never repeats the offending value (a secret put in the wrong
@@ -278,19 +267,11 @@ fn unknown_field_message(text: &str, extra: &[&str]) -> Option<String> {
     let shown = crate::error::quote(name);
     let shown = &shown[1..shown.len() - 1];
     if valid.is_empty() {
-        return Some(format!(
-            "unknown field `{shown}`: this object takes no fields"
-        ));
+        return Some(format!("unknown field `{shown}`: this object takes no fields"));
     }
-    let list = valid
-        .iter()
-        .map(|v| format!("`{v}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = valid.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
     Some(match nearest_name(name, &valid) {
-        Some(near) => {
-            format!("unknown field `{shown}`: did you mean `{near}`? valid fields: {list}")
-        }
+        Some(near) => format!("unknown field `{shown}`: did you mean `{near}`? valid fields: {list}"),
         None => format!("unknown field `{shown}`, expected one of {list}"),
     })
 }
@@ -298,12 +279,7 @@ fn unknown_field_message(text: &str, extra: &[&str]) -> Option<String> {
 /// The valid name nearest to `name`: equal once case, `_` and `-` are ignored (`clientID`,
 /// `client-id`), else within a small edit distance (`audiance`, `jwks_uri`).
 pub fn nearest_name<'a>(name: &str, valid: &[&'a str]) -> Option<&'a str> {
-    let fold = |s: &str| {
-        s.chars()
-            .filter(|c| *c != '_' && *c != '-')
-            .flat_map(char::to_lowercase)
-            .collect::<String>()
-    };
+    let fold = |s: &str| s.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect::<String>();
     let folded = fold(name);
     if let Some(v) = valid.iter().find(|v| fold(v) == folded) {
         return Some(v);
@@ -341,9 +317,7 @@ fn file_path_hint(text: &str) -> Option<&'static str> {
     let path_like = !t.is_empty()
         && !t.contains('\n')
         && t.len() <= 4096
-        && ([".json", ".yaml", ".yml", ".toml"]
-            .iter()
-            .any(|ext| lower.ends_with(ext))
+        && ([".json", ".yaml", ".yml", ".toml"].iter().any(|ext| lower.ends_with(ext))
             || t.starts_with('/')
             || t.starts_with("./")
             || t.starts_with("../")
@@ -367,23 +341,13 @@ mod tests {
 
     #[test]
     fn errors_never_repeat_values() {
-        let e =
-            Config::from_json(r#"{"issuer": "x", "audience": "a", "leeway_s": "s3cret-value"}"#)
-                .unwrap_err();
+        let e = Config::from_json(r#"{"issuer": "x", "audience": "a", "leeway_s": "s3cret-value"}"#).unwrap_err();
         assert!(!e.message().contains("s3cret"), "{}", e.message());
-        assert!(
-            e.message().contains("invalid type: string, expected"),
-            "{}",
-            e.message()
-        );
+        assert!(e.message().contains("invalid type: string, expected"), "{}", e.message());
         let e = Config::from_json(r#"{"issuer": "x", "hmac_secret": 12345}"#).unwrap_err();
         assert!(!e.message().contains("12345"), "{}", e.message());
         let e = Config::from_json(r#"{"issuer": "x", "nope": 1}"#).unwrap_err();
-        assert!(
-            e.message().contains("unknown field `nope`"),
-            "{}",
-            e.message()
-        );
+        assert!(e.message().contains("unknown field `nope`"), "{}", e.message());
         assert!(!e.message().contains("line"), "{}", e.message());
     }
 }

@@ -23,16 +23,9 @@ use crate::http::{check_url, HttpClient};
 pub fn metadata_urls(issuer: &str) -> Vec<String> {
     let trimmed = issuer.trim_end_matches('/');
     let oidc = format!("{trimmed}/.well-known/openid-configuration");
-    let rfc8414 = match trimmed
-        .find("://")
-        .and_then(|i| trimmed[i + 3..].find('/').map(|j| i + 3 + j))
-    {
+    let rfc8414 = match trimmed.find("://").and_then(|i| trimmed[i + 3..].find('/').map(|j| i + 3 + j)) {
         Some(path_start) => {
-            format!(
-                "{}/.well-known/oauth-authorization-server{}",
-                &trimmed[..path_start],
-                &trimmed[path_start..]
-            )
+            format!("{}/.well-known/oauth-authorization-server{}", &trimmed[..path_start], &trimmed[path_start..])
         }
         None => format!("{trimmed}/.well-known/oauth-authorization-server"),
     };
@@ -40,8 +33,7 @@ pub fn metadata_urls(issuer: &str) -> Vec<String> {
 }
 
 fn is_https(url: &str) -> bool {
-    url.get(..8)
-        .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+    url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"))
 }
 
 /// Fetch the first metadata document that names `issuer`, and read the endpoint `field` from it
@@ -59,12 +51,8 @@ pub fn discover_endpoint(
         let found = http.get_json_until(url, None, deadline).and_then(|doc| {
             let found = doc.get("issuer").and_then(Value::as_str);
             if found != Some(issuer) {
+                let hint = found.and_then(|f| crate::error::near_miss_hint(issuer, f)).unwrap_or("");
                 let found = found.map_or_else(|| "none".to_owned(), crate::error::quote);
-                let hint = doc
-                    .get("issuer")
-                    .and_then(Value::as_str)
-                    .and_then(|f| crate::error::near_miss_hint(issuer, f))
-                    .unwrap_or("");
                 return Err(format!(
                     "{url}: the metadata's issuer does not equal the configured issuer: the metadata says {found}, \
                      the configuration says {}{hint}",
@@ -150,12 +138,7 @@ impl Endpoint {
     }
 
     /// The endpoint `field` of `issuer`'s metadata, read from the first of `urls` that answers.
-    pub fn discovered(
-        urls: Vec<String>,
-        issuer: String,
-        field: &'static str,
-        policy: EndpointPolicy,
-    ) -> Endpoint {
+    pub fn discovered(urls: Vec<String>, issuer: String, field: &'static str, policy: EndpointPolicy) -> Endpoint {
         Endpoint::new(None, urls, issuer, field, policy)
     }
 
@@ -166,15 +149,7 @@ impl Endpoint {
         field: &'static str,
         policy: EndpointPolicy,
     ) -> Endpoint {
-        Endpoint {
-            fixed,
-            urls,
-            issuer,
-            field,
-            policy,
-            state: Mutex::new(State::default()),
-            finished: Condvar::new(),
-        }
+        Endpoint { fixed, urls, issuer, field, policy, state: Mutex::new(State::default()), finished: Condvar::new() }
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -204,9 +179,7 @@ impl Endpoint {
                 None if backing_off => Step::Fail(format!(
                     "{} (not retried for {} ms)",
                     st.last_error.as_deref().unwrap_or("discovery failed"),
-                    st.retry_at
-                        .map(|t| t.saturating_duration_since(now).as_millis())
-                        .unwrap_or(0)
+                    st.retry_at.map(|t| t.saturating_duration_since(now).as_millis()).unwrap_or(0)
                 )),
                 None => Step::Discover,
             };
@@ -219,22 +192,12 @@ impl Endpoint {
                     while st.in_flight && st.generation == generation {
                         let left = until.saturating_duration_since(Instant::now());
                         if left.is_zero() {
-                            return Err(format!(
-                                "discovery of the {} did not finish in time",
-                                self.field
-                            ));
+                            return Err(format!("discovery of the {} did not finish in time", self.field));
                         }
-                        st = self
-                            .finished
-                            .wait_timeout(st, left)
-                            .unwrap_or_else(|p| p.into_inner())
-                            .0;
+                        st = self.finished.wait_timeout(st, left).unwrap_or_else(|p| p.into_inner()).0;
                     }
                     if st.found.is_none() {
-                        return Err(st
-                            .last_error
-                            .clone()
-                            .unwrap_or_else(|| "discovery failed".into()));
+                        return Err(st.last_error.clone().unwrap_or_else(|| "discovery failed".into()));
                     }
                 }
             }
@@ -263,11 +226,7 @@ impl Endpoint {
             Err(e) => {
                 st.failures = st.failures.saturating_add(1);
                 let factor = 1u32 << (st.failures - 1).min(16);
-                let backoff = self
-                    .policy
-                    .backoff
-                    .saturating_mul(factor)
-                    .min(self.policy.max_backoff);
+                let backoff = self.policy.backoff.saturating_mul(factor).min(self.policy.max_backoff);
                 st.retry_at = Some(Instant::now() + backoff);
                 st.last_error = Some(e.clone());
                 // A previous URL stays in use until a discovery succeeds.

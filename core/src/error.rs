@@ -47,186 +47,26 @@ struct Row {
 }
 
 const CATALOGUE: [Row; 20] = [
-    row(
-        ErrorCode::NoCredentials,
-        "no_credentials",
-        1,
-        Some(401),
-        None,
-        true,
-        "no access token in the request",
-    ),
-    row(
-        ErrorCode::InvalidRequest,
-        "invalid_request",
-        2,
-        Some(400),
-        Some("invalid_request"),
-        true,
-        "malformed or ambiguous credentials in the request",
-    ),
-    row(
-        ErrorCode::TokenTooLarge,
-        "token_too_large",
-        3,
-        Some(401),
-        Some("invalid_token"),
-        true,
-        "the access token is too large",
-    ),
-    row(
-        ErrorCode::MalformedToken,
-        "malformed_token",
-        4,
-        Some(401),
-        Some("invalid_token"),
-        true,
-        "the access token is malformed",
-    ),
-    row(
-        ErrorCode::UnsupportedToken,
-        "unsupported_token",
-        5,
-        Some(401),
-        Some("invalid_token"),
-        true,
-        "the access token uses an unsupported format",
-    ),
-    row(
-        ErrorCode::AlgorithmNotAllowed,
-        "algorithm_not_allowed",
-        6,
-        Some(401),
-        Some("invalid_token"),
-        true,
-        "the token's signing algorithm is not allowed",
-    ),
-    row(
-        ErrorCode::KeyNotFound,
-        "key_not_found",
-        7,
-        Some(401),
-        Some("invalid_token"),
-        true,
-        "no key to verify the token",
-    ),
-    row(
-        ErrorCode::InvalidSignature,
-        "invalid_signature",
-        8,
-        Some(401),
-        Some("invalid_token"),
-        true,
-        "the token signature is invalid",
-    ),
-    row(
-        ErrorCode::InvalidClaim,
-        "invalid_claim",
-        9,
-        Some(401),
-        Some("invalid_token"),
-        true,
-        "a token claim is invalid",
-    ),
-    row(
-        ErrorCode::MissingClaim,
-        "missing_claim",
-        10,
-        Some(401),
-        Some("invalid_token"),
-        true,
-        "a required token claim is missing",
-    ),
-    row(
-        ErrorCode::TokenExpired,
-        "token_expired",
-        11,
-        Some(401),
-        Some("invalid_token"),
-        true,
-        "the access token expired",
-    ),
-    row(
-        ErrorCode::TokenNotYetValid,
-        "token_not_yet_valid",
-        12,
-        Some(401),
-        Some("invalid_token"),
-        true,
-        "the access token is not yet valid",
-    ),
-    row(
-        ErrorCode::InvalidIssuer,
-        "invalid_issuer",
-        13,
-        Some(401),
-        Some("invalid_token"),
-        true,
-        "the token issuer is not trusted",
-    ),
-    row(
-        ErrorCode::InvalidAudience,
-        "invalid_audience",
-        14,
-        Some(401),
-        Some("invalid_token"),
-        true,
-        "the token is not meant for this service",
-    ),
-    row(
-        ErrorCode::InvalidTokenType,
-        "invalid_token_type",
-        15,
-        Some(401),
-        Some("invalid_token"),
-        true,
-        "the token type is not accepted",
-    ),
-    row(
-        ErrorCode::InsufficientScope,
-        "insufficient_scope",
-        16,
-        Some(403),
-        Some("insufficient_scope"),
-        true,
-        "the token lacks a required scope",
-    ),
-    row(
-        ErrorCode::CallerNotAllowed,
-        "caller_not_allowed",
-        17,
-        Some(403),
-        None,
-        false,
-        "the calling client is not allowed",
-    ),
-    row(
-        ErrorCode::KeySourceUnavailable,
-        "key_source_unavailable",
-        18,
-        Some(503),
-        None,
-        false,
-        "the issuer's keys are unavailable",
-    ),
-    row(
-        ErrorCode::TokenEndpointError,
-        "token_endpoint_error",
-        19,
-        None,
-        None,
-        false,
-        "the authorization server refused the request",
-    ),
-    row(
-        ErrorCode::InvalidConfig,
-        "invalid_config",
-        20,
-        None,
-        None,
-        false,
-        "invalid configuration",
-    ),
+    row(ErrorCode::NoCredentials, "no_credentials", 1, Some(401), None, true, "no access token in the request"),
+    row(ErrorCode::InvalidRequest, "invalid_request", 2, Some(400), Some("invalid_request"), true, "malformed or ambiguous credentials in the request"),
+    row(ErrorCode::TokenTooLarge, "token_too_large", 3, Some(401), Some("invalid_token"), true, "the access token is too large"),
+    row(ErrorCode::MalformedToken, "malformed_token", 4, Some(401), Some("invalid_token"), true, "the access token is malformed"),
+    row(ErrorCode::UnsupportedToken, "unsupported_token", 5, Some(401), Some("invalid_token"), true, "the access token uses an unsupported format"),
+    row(ErrorCode::AlgorithmNotAllowed, "algorithm_not_allowed", 6, Some(401), Some("invalid_token"), true, "the token's signing algorithm is not allowed"),
+    row(ErrorCode::KeyNotFound, "key_not_found", 7, Some(401), Some("invalid_token"), true, "no key to verify the token"),
+    row(ErrorCode::InvalidSignature, "invalid_signature", 8, Some(401), Some("invalid_token"), true, "the token signature is invalid"),
+    row(ErrorCode::InvalidClaim, "invalid_claim", 9, Some(401), Some("invalid_token"), true, "a token claim is invalid"),
+    row(ErrorCode::MissingClaim, "missing_claim", 10, Some(401), Some("invalid_token"), true, "a required token claim is missing"),
+    row(ErrorCode::TokenExpired, "token_expired", 11, Some(401), Some("invalid_token"), true, "the access token expired"),
+    row(ErrorCode::TokenNotYetValid, "token_not_yet_valid", 12, Some(401), Some("invalid_token"), true, "the access token is not yet valid"),
+    row(ErrorCode::InvalidIssuer, "invalid_issuer", 13, Some(401), Some("invalid_token"), true, "the token issuer is not trusted"),
+    row(ErrorCode::InvalidAudience, "invalid_audience", 14, Some(401), Some("invalid_token"), true, "the token is not meant for this service"),
+    row(ErrorCode::InvalidTokenType, "invalid_token_type", 15, Some(401), Some("invalid_token"), true, "the token type is not accepted"),
+    row(ErrorCode::InsufficientScope, "insufficient_scope", 16, Some(403), Some("insufficient_scope"), true, "the token lacks a required scope"),
+    row(ErrorCode::CallerNotAllowed, "caller_not_allowed", 17, Some(403), None, false, "the calling client is not allowed"),
+    row(ErrorCode::KeySourceUnavailable, "key_source_unavailable", 18, Some(503), None, false, "the issuer's keys are unavailable"),
+    row(ErrorCode::TokenEndpointError, "token_endpoint_error", 19, None, None, false, "the authorization server refused the request"),
+    row(ErrorCode::InvalidConfig, "invalid_config", 20, None, None, false, "invalid configuration"),
 ];
 
 #[allow(clippy::too_many_arguments)]
@@ -239,15 +79,7 @@ const fn row(
     challenge: bool,
     description: &'static str,
 ) -> Row {
-    Row {
-        code,
-        name,
-        number,
-        status,
-        bearer_error,
-        challenge,
-        description,
-    }
+    Row { code, name, number, status, bearer_error, challenge, description }
 }
 
 impl ErrorCode {
@@ -321,12 +153,7 @@ impl Error {
         if message.contains("://") {
             message = redact_urls(&message);
         }
-        Error {
-            code,
-            message,
-            oauth_error: None,
-            required_scopes: Vec::new(),
-        }
+        Error { code, message, oauth_error: None, required_scopes: Vec::new() }
     }
 
     pub fn with_oauth_error(mut self, oauth_error: impl Into<String>) -> Self {
@@ -368,10 +195,7 @@ impl Error {
         let Some(err) = row.bearer_error else {
             return Some("Bearer".to_owned());
         };
-        let mut v = format!(
-            "Bearer error=\"{err}\", error_description=\"{}\"",
-            row.description
-        );
+        let mut v = format!("Bearer error=\"{err}\", error_description=\"{}\"", row.description);
         if self.code == ErrorCode::InsufficientScope && !self.required_scopes.is_empty() {
             v.push_str(", scope=\"");
             v.push_str(&self.required_scopes.join(" "));
@@ -455,9 +279,7 @@ pub(crate) fn redact_urls(text: &str) -> String {
             .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '`'))
             .unwrap_or(after.len());
         // Sentence punctuation right after a URL (`GET {url}: …`) is not part of it.
-        let end = after[..end]
-            .trim_end_matches([':', ',', ';', ')', '.'])
-            .len();
+        let end = after[..end].trim_end_matches([':', ',', ';', ')', '.']).len();
         let url = &after[..end];
         let authority_end = url.find(['/', '?', '#']).unwrap_or(url.len());
         let authority = &url[..authority_end];
@@ -471,11 +293,7 @@ pub(crate) fn redact_urls(text: &str) -> String {
         match cut {
             Some(c) => {
                 out.push_str(&path_and_more[..c]);
-                out.push_str(if path_and_more[c..].starts_with('?') {
-                    "?…"
-                } else {
-                    "#…"
-                });
+                out.push_str(if path_and_more[c..].starts_with('?') { "?…" } else { "#…" });
             }
             None => out.push_str(path_and_more),
         }
@@ -504,26 +322,15 @@ mod tests {
 
     #[test]
     fn www_authenticate_values() {
+        assert_eq!(Error::new(ErrorCode::NoCredentials, "x").www_authenticate().as_deref(), Some("Bearer"));
         assert_eq!(
-            Error::new(ErrorCode::NoCredentials, "x")
-                .www_authenticate()
-                .as_deref(),
-            Some("Bearer")
-        );
-        assert_eq!(
-            Error::new(ErrorCode::TokenExpired, "x")
-                .www_authenticate()
-                .as_deref(),
+            Error::new(ErrorCode::TokenExpired, "x").www_authenticate().as_deref(),
             Some("Bearer error=\"invalid_token\", error_description=\"the access token expired\"")
         );
-        let e = Error::new(ErrorCode::InsufficientScope, "x")
-            .with_required_scopes(&["a".into(), "b".into()]);
+        let e = Error::new(ErrorCode::InsufficientScope, "x").with_required_scopes(&["a".into(), "b".into()]);
         assert_eq!(e.http_status(), Some(403));
         assert!(e.www_authenticate().unwrap().ends_with("scope=\"a b\""));
-        assert_eq!(
-            Error::new(ErrorCode::KeySourceUnavailable, "x").www_authenticate(),
-            None
-        );
+        assert_eq!(Error::new(ErrorCode::KeySourceUnavailable, "x").www_authenticate(), None);
     }
 
     #[test]
@@ -532,23 +339,14 @@ mod tests {
             ErrorCode::KeySourceUnavailable,
             "GET https://user:pw@idp.example:8443/jwks?api_key=s3cret#frag: HTTP 500; \"http://127.0.0.1/x?t=1\"",
         );
-        assert_eq!(
-            e.message(),
-            "GET https://…@idp.example:8443/jwks?…: HTTP 500; \"http://127.0.0.1/x?…\""
-        );
-        assert_eq!(
-            Error::new(ErrorCode::InvalidConfig, "plain text").message(),
-            "plain text"
-        );
+        assert_eq!(e.message(), "GET https://…@idp.example:8443/jwks?…: HTTP 500; \"http://127.0.0.1/x?…\"");
+        assert_eq!(Error::new(ErrorCode::InvalidConfig, "plain text").message(), "plain text");
         assert_eq!(redact_urls("a https://h/p b"), "a https://h/p b");
     }
 
     #[test]
     fn the_http_body_is_the_catalogue_description() {
-        let e = Error::new(
-            ErrorCode::KeySourceUnavailable,
-            "GET https://idp.internal/jwks: connection refused",
-        );
+        let e = Error::new(ErrorCode::KeySourceUnavailable, "GET https://idp.internal/jwks: connection refused");
         let body: serde_json::Value = serde_json::from_str(&e.http_body()).unwrap();
         let expected = serde_json::json!({"error": "key_source_unavailable",
                                           "error_description": "the issuer's keys are unavailable"});

@@ -34,12 +34,10 @@ impl Request {
 
     /// Parse the JSON form. Malformed JSON is `invalid_request`.
     pub fn from_json(text: &str) -> Result<Request> {
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| invalid_request(&format!("request JSON: {e}")))?;
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| invalid_request(&format!("request JSON: {e}")))?;
         if !value.is_object() {
-            return Err(invalid_request(
-                "request JSON: expected an object with headers and cookies",
-            ));
+            return Err(invalid_request("request JSON: expected an object with headers and cookies"));
         }
         serde_json::from_value(value).map_err(|e| invalid_request(&format!("request JSON: {e}")))
     }
@@ -50,9 +48,7 @@ impl Request {
     }
 
     pub fn cookie(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.cookies
-            .get_or_insert_with(Vec::new)
-            .push((name.into(), value.into()));
+        self.cookies.get_or_insert_with(Vec::new).push((name.into(), value.into()));
         self
     }
 }
@@ -64,9 +60,7 @@ fn invalid_request(msg: &str) -> Error {
 fn is_b64token(s: &str) -> bool {
     let body = s.trim_end_matches('=');
     !body.is_empty()
-        && body.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
-        })
+        && body.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/'))
 }
 
 /// The bearer token of one `Authorization` header value; `Ok(None)` for another scheme.
@@ -83,9 +77,7 @@ fn bearer_from_header(value: &str) -> Result<Option<&str>> {
         return Err(invalid_request("Authorization: Bearer without a token"));
     }
     if !is_b64token(token) {
-        return Err(invalid_request(
-            "Authorization: Bearer value is not a single b64token",
-        ));
+        return Err(invalid_request("Authorization: Bearer value is not a single b64token"));
     }
     Ok(Some(token))
 }
@@ -96,10 +88,7 @@ fn parse_cookie_header(value: &str) -> impl Iterator<Item = (&str, &str)> {
         let pair = pair.trim();
         let (name, value) = pair.split_once('=')?;
         let value = value.trim();
-        let value = value
-            .strip_prefix('"')
-            .and_then(|v| v.strip_suffix('"'))
-            .unwrap_or(value);
+        let value = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(value);
         Some((name.trim(), value))
     })
 }
@@ -153,14 +142,9 @@ pub fn extract_token<'r>(req: &'r Request, cookie_name: Option<&str>) -> Result<
     }
 
     match (header_token, cookie_token) {
-        (Some(_), Some(_)) => Err(invalid_request(
-            "a token in both the Authorization header and the cookie",
-        )),
+        (Some(_), Some(_)) => Err(invalid_request("a token in both the Authorization header and the cookie")),
         (Some(t), None) | (None, Some(t)) => Ok(t),
-        (None, None) => Err(Error::new(
-            ErrorCode::NoCredentials,
-            "no bearer token in the request",
-        )),
+        (None, None) => Err(Error::new(ErrorCode::NoCredentials, "no bearer token in the request")),
     }
 }
 
@@ -176,61 +160,21 @@ mod tests {
     fn header_rules() {
         let req = Request::new().header("authorization", "bearer abc.def-_~+/=");
         assert_eq!(extract_token(&req, None).unwrap(), "abc.def-_~+/=");
-        assert_eq!(
-            code(extract_token(
-                &Request::new().header("Authorization", "Bearer"),
-                None
-            )),
-            "invalid_request"
-        );
-        assert_eq!(
-            code(extract_token(
-                &Request::new().header("Authorization", "Bearer   "),
-                None
-            )),
-            "invalid_request"
-        );
-        assert_eq!(
-            code(extract_token(
-                &Request::new().header("Authorization", "Bearer a b"),
-                None
-            )),
-            "invalid_request"
-        );
-        assert_eq!(
-            code(extract_token(
-                &Request::new().header("Authorization", "Bearer a,b"),
-                None
-            )),
-            "invalid_request"
-        );
-        assert_eq!(
-            code(extract_token(
-                &Request::new().header("Authorization", "Basic Zm9vOmJhcg=="),
-                None
-            )),
-            "no_credentials"
-        );
-        let two = Request::new()
-            .header("Authorization", "Bearer a")
-            .header("AUTHORIZATION", "Bearer a");
+        assert_eq!(code(extract_token(&Request::new().header("Authorization", "Bearer"), None)), "invalid_request");
+        assert_eq!(code(extract_token(&Request::new().header("Authorization", "Bearer   "), None)), "invalid_request");
+        assert_eq!(code(extract_token(&Request::new().header("Authorization", "Bearer a b"), None)), "invalid_request");
+        assert_eq!(code(extract_token(&Request::new().header("Authorization", "Bearer a,b"), None)), "invalid_request");
+        assert_eq!(code(extract_token(&Request::new().header("Authorization", "Basic Zm9vOmJhcg=="), None)), "no_credentials");
+        let two = Request::new().header("Authorization", "Bearer a").header("AUTHORIZATION", "Bearer a");
         assert_eq!(code(extract_token(&two, None)), "invalid_request");
         assert_eq!(code(extract_token(&Request::new(), None)), "no_credentials");
     }
 
     #[test]
     fn request_json_must_be_an_object() {
-        assert_eq!(
-            Request::from_json("[]").unwrap_err().code(),
-            ErrorCode::InvalidRequest
-        );
-        assert_eq!(
-            Request::from_json("{\"headers\": {}}").unwrap_err().code(),
-            ErrorCode::InvalidRequest
-        );
-        let r =
-            Request::from_json(r#"{"headers": [["Authorization", "Bearer x"]], "cookies": null}"#)
-                .unwrap();
+        assert_eq!(Request::from_json("[]").unwrap_err().code(), ErrorCode::InvalidRequest);
+        assert_eq!(Request::from_json("{\"headers\": {}}").unwrap_err().code(), ErrorCode::InvalidRequest);
+        let r = Request::from_json(r#"{"headers": [["Authorization", "Bearer x"]], "cookies": null}"#).unwrap();
         assert_eq!(extract_token(&r, None).unwrap(), "x");
     }
 
@@ -240,21 +184,11 @@ mod tests {
         let req = Request::new().header("Cookie", "x=1; at=tok; y=2");
         assert_eq!(extract_token(&req, c).unwrap(), "tok");
         assert_eq!(code(extract_token(&req, None)), "no_credentials");
-        let twice = Request::new()
-            .header("Cookie", "at=a")
-            .header("Cookie", "at=b");
+        let twice = Request::new().header("Cookie", "at=a").header("Cookie", "at=b");
         assert_eq!(code(extract_token(&twice, c)), "invalid_request");
-        let both = Request::new()
-            .header("Authorization", "Bearer a")
-            .cookie("at", "b");
+        let both = Request::new().header("Authorization", "Bearer a").cookie("at", "b");
         assert_eq!(code(extract_token(&both, c)), "invalid_request");
-        assert_eq!(
-            extract_token(&Request::new().cookie("at", "v"), c).unwrap(),
-            "v"
-        );
-        assert_eq!(
-            code(extract_token(&Request::new().cookie("at", ""), c)),
-            "invalid_request"
-        );
+        assert_eq!(extract_token(&Request::new().cookie("at", "v"), c).unwrap(), "v");
+        assert_eq!(code(extract_token(&Request::new().cookie("at", ""), c)), "invalid_request");
     }
 }

@@ -13,9 +13,7 @@ use serde_json::Value;
 
 /// Why a URL is refused by the transport policy.
 pub fn check_url(url: &str, allow_insecure_http: bool) -> Result<(), String> {
-    let uri: http::Uri = url
-        .parse()
-        .map_err(|_| format!("{url:?} is not a valid URL"))?;
+    let uri: http::Uri = url.parse().map_err(|_| format!("{url:?} is not a valid URL"))?;
     let host = uri.host().ok_or_else(|| format!("{url:?} has no host"))?;
     match uri.scheme_str() {
         Some("https") => Ok(()),
@@ -32,8 +30,7 @@ fn is_loopback(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") {
         return true;
     }
-    host.parse::<std::net::IpAddr>()
-        .is_ok_and(|ip| ip.is_loopback())
+    host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A small HTTP client with meshauth's transport policy.
@@ -51,11 +48,7 @@ pub fn parse_ca_bundle(pem: &str) -> Result<ureq::tls::RootCerts, String> {
     for item in ureq::tls::parse_pem(pem.as_bytes()) {
         match item.map_err(|_| "ca_bundle_pem: not valid PEM".to_owned())? {
             ureq::tls::PemItem::Certificate(cert) => certs.push(cert),
-            _ => {
-                return Err(
-                    "ca_bundle_pem must hold CA certificates only (it holds a private key)".into(),
-                )
-            }
+            _ => return Err("ca_bundle_pem must hold CA certificates only (it holds a private key)".into()),
         }
     }
     if certs.is_empty() {
@@ -65,12 +58,7 @@ pub fn parse_ca_bundle(pem: &str) -> Result<ureq::tls::RootCerts, String> {
     for (i, cert) in certs.iter().enumerate() {
         store
             .add(rustls::pki_types::CertificateDer::from(cert.der().to_vec()))
-            .map_err(|e| {
-                format!(
-                    "ca_bundle_pem: certificate {} is not usable as a trust anchor: {e}",
-                    i + 1
-                )
-            })?;
+            .map_err(|e| format!("ca_bundle_pem: certificate {} is not usable as a trust anchor: {e}", i + 1))?;
     }
     Ok(ureq::tls::RootCerts::new_with_certs(&certs))
 }
@@ -85,23 +73,12 @@ impl HttpClient {
         ca_bundle_pem: Option<&str>,
     ) -> Result<HttpClient, String> {
         let roots = ca_bundle_pem.map(parse_ca_bundle).transpose()?;
-        Ok(HttpClient::with_roots(
-            timeout,
-            max_body,
-            allow_insecure_http,
-            roots,
-        ))
+        Ok(HttpClient::with_roots(timeout, max_body, allow_insecure_http, roots))
     }
 
-    fn with_roots(
-        timeout: Duration,
-        max_body: u64,
-        allow_insecure_http: bool,
-        roots: Option<ureq::tls::RootCerts>,
-    ) -> HttpClient {
-        let mut tls = ureq::tls::TlsConfig::builder().unversioned_rustls_crypto_provider(Arc::new(
-            rustls::crypto::aws_lc_rs::default_provider(),
-        ));
+    fn with_roots(timeout: Duration, max_body: u64, allow_insecure_http: bool, roots: Option<ureq::tls::RootCerts>) -> HttpClient {
+        let mut tls = ureq::tls::TlsConfig::builder()
+            .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
         if let Some(roots) = roots {
             tls = tls.root_certs(roots);
         }
@@ -114,12 +91,7 @@ impl HttpClient {
             .user_agent(concat!("meshauth/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
-        HttpClient {
-            agent,
-            max_body,
-            allow_insecure_http,
-            timeout,
-        }
+        HttpClient { agent, max_body, allow_insecure_http, timeout }
     }
 
     pub fn allows_insecure_http(&self) -> bool {
@@ -128,12 +100,7 @@ impl HttpClient {
 
     /// GET `url` and parse its JSON body. Any failure is a readable reason (never a body dump).
     /// It also ends by `deadline` when that is sooner than the client's own timeout.
-    pub fn get_json_until(
-        &self,
-        url: &str,
-        bearer: Option<&str>,
-        deadline: Option<Instant>,
-    ) -> Result<Value, String> {
+    pub fn get_json_until(&self, url: &str, bearer: Option<&str>, deadline: Option<Instant>) -> Result<Value, String> {
         check_url(url, self.allow_insecure_http)?;
         let mut req = self.agent.get(url).header("Accept", "application/json");
         if let Some(deadline) = deadline {
@@ -157,22 +124,13 @@ impl HttpClient {
 
     /// POST an `application/x-www-form-urlencoded` body; answers the status and the (capped) body
     /// whatever the status, so OAuth error responses can be read.
-    pub fn post_form(
-        &self,
-        url: &str,
-        form: &[(&str, String)],
-        authorization: Option<&str>,
-    ) -> Result<(u16, Vec<u8>), String> {
+    pub fn post_form(&self, url: &str, form: &[(&str, String)], authorization: Option<&str>) -> Result<(u16, Vec<u8>), String> {
         check_url(url, self.allow_insecure_http)?;
         let mut req = self.agent.post(url).header("Accept", "application/json");
         if let Some(value) = authorization {
             req = req.header("Authorization", value);
         }
-        self.answer(
-            "POST",
-            url,
-            req.send_form(form.iter().map(|(k, v)| (*k, v.as_str()))),
-        )
+        self.answer("POST", url, req.send_form(form.iter().map(|(k, v)| (*k, v.as_str()))))
     }
 
     /// Status and body of a response: redirects refused, the body read up to the cap.
@@ -185,9 +143,7 @@ impl HttpClient {
         let mut resp = response.map_err(|e| format!("{verb} {url}: {e}"))?;
         let status = resp.status().as_u16();
         if (300..400).contains(&status) {
-            return Err(format!(
-                "{verb} {url}: answered a redirect ({status}), which is not followed"
-            ));
+            return Err(format!("{verb} {url}: answered a redirect ({status}), which is not followed"));
         }
         let body = resp
             .body_mut()

@@ -59,9 +59,7 @@ pub struct StrictJsonError(pub String);
 /// Parse `bytes` as one strict JSON object.
 pub fn parse_object(bytes: &[u8]) -> Result<Members<'_>, StrictJsonError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = Strict { depth: 0 }
-        .deserialize(&mut de)
-        .map_err(|e| StrictJsonError(e.to_string()))?;
+    let value = Strict { depth: 0 }.deserialize(&mut de).map_err(|e| StrictJsonError(e.to_string()))?;
     de.end().map_err(|e| StrictJsonError(e.to_string()))?;
     match value {
         Lite::Object(members) => Ok(members),
@@ -79,9 +77,7 @@ impl Strict {
         if self.depth >= MAX_DEPTH {
             return Err(E::custom("JSON nested too deeply"));
         }
-        Ok(Strict {
-            depth: self.depth + 1,
-        })
+        Ok(Strict { depth: self.depth + 1 })
     }
 }
 
@@ -167,12 +163,7 @@ impl<'de> Visitor<'de> for Strict {
                 None => {
                     let dup = out.iter().any(|(k, _)| *k == key);
                     if out.len() >= SCAN_LIMIT {
-                        seen = Some(
-                            out.iter()
-                                .map(|(k, _)| k.clone())
-                                .chain([key.clone()])
-                                .collect(),
-                        );
+                        seen = Some(out.iter().map(|(k, _)| k.clone()).chain([key.clone()]).collect());
                     }
                     dup
                 }
@@ -195,10 +186,7 @@ mod tests {
     fn strictness() {
         assert!(parse_object(br#"{"a":1,"b":{"c":[1,2,{"d":null}]}}"#).is_ok());
         assert!(parse_object(br#"{"a":1,"a":2}"#).is_err());
-        assert!(
-            parse_object(br#"{"a":1,"\u0061":2}"#).is_err(),
-            "escaped duplicates are duplicates"
-        );
+        assert!(parse_object(br#"{"a":1,"\u0061":2}"#).is_err(), "escaped duplicates are duplicates");
         assert!(parse_object(br#"{"a":{"b":1,"b":1}}"#).is_err());
         assert!(parse_object(br#"[1]"#).is_err());
         assert!(parse_object(br#"{"a":1} x"#).is_err());
@@ -223,10 +211,7 @@ mod tests {
     #[test]
     fn strings_borrow_when_unescaped() {
         let m = parse_object(br#"{"a":"plain","b":"esc\"aped"}"#).unwrap();
-        assert!(matches!(
-            m.get("a"),
-            Some(Lite::String(Cow::Borrowed("plain")))
-        ));
+        assert!(matches!(m.get("a"), Some(Lite::String(Cow::Borrowed("plain")))));
         assert_eq!(m.get("b").and_then(Lite::as_str), Some("esc\"aped"));
     }
 }

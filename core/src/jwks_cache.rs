@@ -44,10 +44,7 @@ pub enum Locator {
 impl Locator {
     /// Discovery from an issuer identifier (see `discovery::metadata_urls`).
     pub fn discovery_for(issuer: &str) -> Locator {
-        Locator::Discovery {
-            urls: discovery::metadata_urls(issuer),
-            issuer: issuer.to_owned(),
-        }
+        Locator::Discovery { urls: discovery::metadata_urls(issuer), issuer: issuer.to_owned() }
     }
 }
 
@@ -98,12 +95,7 @@ fn unavailable(msg: String) -> Error {
 }
 
 impl RemoteKeys {
-    pub fn new(
-        locator: Locator,
-        http: Arc<HttpClient>,
-        auth: Option<TokenClient>,
-        timing: Timing,
-    ) -> RemoteKeys {
+    pub fn new(locator: Locator, http: Arc<HttpClient>, auth: Option<TokenClient>, timing: Timing) -> RemoteKeys {
         let jwks = match locator {
             Locator::Jwks(url) => Endpoint::fixed(url),
             Locator::Discovery { urls, issuer } => Endpoint::discovered(
@@ -131,15 +123,11 @@ impl RemoteKeys {
     }
 
     fn current(&self) -> Option<(Arc<KeySet>, Instant)> {
-        self.current
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.current.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     fn within_cooldown(&self, st: &State) -> bool {
-        st.last_attempt
-            .is_some_and(|t| t.elapsed() < self.timing.cooldown)
+        st.last_attempt.is_some_and(|t| t.elapsed() < self.timing.cooldown)
     }
 
     /// The key set for a validation: cached while fresh, else fetched. Stale keys are served
@@ -154,10 +142,7 @@ impl RemoteKeys {
         let st = lock(&self.state);
         // Read again with `state` locked: a fetch may have stored a set meanwhile.
         if let Some((keys, at)) = self.current() {
-            if at.elapsed() < self.timing.ttl
-                || st.in_flight_until.is_some()
-                || self.within_cooldown(&st)
-            {
+            if at.elapsed() < self.timing.ttl || st.in_flight_until.is_some() || self.within_cooldown(&st) {
                 return Ok(Lookup::Keys(keys));
             }
         }
@@ -175,18 +160,10 @@ impl RemoteKeys {
     /// to decide on. A newer set than `seen` if there is one; else the outcome of the fetch in
     /// flight; else of a refetch, when the cooldown allows one. `Ok(None)`: no newer set and no
     /// refetch allowed (the caller decides on `seen`).
-    pub fn refetch_for_unknown_kid(
-        &self,
-        seen: &Arc<KeySet>,
-        network: bool,
-    ) -> Result<Option<Lookup>> {
+    pub fn refetch_for_unknown_kid(&self, seen: &Arc<KeySet>, network: bool) -> Result<Option<Lookup>> {
         let st = lock(&self.state);
         // Read with `state` locked: a fetch stores its set under that lock.
-        let newer = || {
-            self.current()
-                .filter(|(k, _)| !Arc::ptr_eq(k, seen))
-                .map(|(k, _)| Lookup::Keys(k))
-        };
+        let newer = || self.current().filter(|(k, _)| !Arc::ptr_eq(k, seen)).map(|(k, _)| Lookup::Keys(k));
         if let Some(fresh) = newer() {
             return Ok(Some(fresh));
         }
@@ -216,11 +193,7 @@ impl RemoteKeys {
 
     fn last_error(&self) -> Error {
         let st = lock(&self.state);
-        unavailable(
-            st.last_error
-                .clone()
-                .unwrap_or_else(|| "the key source has no keys".into()),
-        )
+        unavailable(st.last_error.clone().unwrap_or_else(|| "the key source has no keys".into()))
     }
 
     /// One fetch in flight: with a fetch in flight, wait for it (until its deadline); else fetch.
@@ -234,11 +207,7 @@ impl RemoteKeys {
                 if left.is_zero() {
                     return;
                 }
-                st = self
-                    .finished
-                    .wait_timeout(st, left)
-                    .unwrap_or_else(|p| p.into_inner())
-                    .0;
+                st = self.finished.wait_timeout(st, left).unwrap_or_else(|p| p.into_inner()).0;
             }
             return;
         }
@@ -248,15 +217,13 @@ impl RemoteKeys {
         st.last_attempt = Some(started);
         drop(st);
 
-        let outcome =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.fetch(deadline)))
-                .unwrap_or_else(|_| Err("internal error while fetching keys".to_owned()));
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.fetch(deadline)))
+            .unwrap_or_else(|_| Err("internal error while fetching keys".to_owned()));
 
         let mut st = lock(&self.state);
         match outcome {
             Ok(set) => {
-                *self.current.write().unwrap_or_else(|p| p.into_inner()) =
-                    Some((Arc::new(set), Instant::now()));
+                *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some((Arc::new(set), Instant::now()));
                 st.last_error = None;
             }
             Err(e) => st.last_error = Some(e),
@@ -273,11 +240,7 @@ impl RemoteKeys {
     fn fetch(&self, deadline: Instant) -> std::result::Result<KeySet, String> {
         let uri = self.jwks.get(&self.http, Some(deadline))?;
         let bearer = match &self.auth {
-            Some(client) => Some(
-                client
-                    .bearer_for_key_source()
-                    .map_err(|e| format!("token for {uri}: {e}"))?,
-            ),
+            Some(client) => Some(client.bearer_for_key_source().map_err(|e| format!("token for {uri}: {e}"))?),
             None => None,
         };
         let first = self.fetch_from(&uri, bearer.as_deref(), deadline);
@@ -295,12 +258,7 @@ impl RemoteKeys {
         }
     }
 
-    fn fetch_from(
-        &self,
-        uri: &str,
-        bearer: Option<&str>,
-        deadline: Instant,
-    ) -> std::result::Result<KeySet, String> {
+    fn fetch_from(&self, uri: &str, bearer: Option<&str>, deadline: Instant) -> std::result::Result<KeySet, String> {
         let doc = self.http.get_json_until(uri, bearer, Some(deadline))?;
         let set = KeySet::from_jwks(&doc).map_err(|e| format!("{uri}: {e}"))?;
         if set.is_empty() {

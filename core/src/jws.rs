@@ -76,56 +76,31 @@ pub fn split(token: &str) -> Result<Segments<'_>> {
     if header_b64.is_empty() || payload_b64.is_empty() {
         return Err(malformed("empty header or payload segment"));
     }
-    let header =
-        b64url_decode(header_b64).ok_or_else(|| malformed("header is not canonical base64url"))?;
-    let payload = b64url_decode(payload_b64)
-        .ok_or_else(|| malformed("payload is not canonical base64url"))?;
-    Ok(Segments {
-        signing_input,
-        signature_b64,
-        header,
-        payload,
-    })
+    let header = b64url_decode(header_b64).ok_or_else(|| malformed("header is not canonical base64url"))?;
+    let payload = b64url_decode(payload_b64).ok_or_else(|| malformed("payload is not canonical base64url"))?;
+    Ok(Segments { signing_input, signature_b64, header, payload })
 }
 
 impl<'t> Segments<'t> {
     /// Parse header and payload as strict JSON and apply the header rules.
     pub fn parse(&self) -> Result<Jws<'_>> {
-        let header =
-            json::parse_object(&self.header).map_err(|e| malformed(&format!("header: {}", e.0)))?;
-        let claims = json::parse_object(&self.payload)
-            .map_err(|e| malformed(&format!("payload: {}", e.0)))?;
+        let header = json::parse_object(&self.header).map_err(|e| malformed(&format!("header: {}", e.0)))?;
+        let claims = json::parse_object(&self.payload).map_err(|e| malformed(&format!("payload: {}", e.0)))?;
         // parse_object accepted it, so this cannot fail; no unsafe needed for the proof.
-        let payload_json =
-            std::str::from_utf8(&self.payload).map_err(|_| malformed("payload is not UTF-8"))?;
+        let payload_json = std::str::from_utf8(&self.payload).map_err(|_| malformed("payload is not UTF-8"))?;
 
         if header.contains("crit") {
             return Err(unsupported("no critical header parameter is understood"));
         }
         if header.get("b64") == Some(&Lite::Bool(false)) {
-            return Err(unsupported(
-                "unencoded payloads (b64: false) are not supported",
-            ));
+            return Err(unsupported("unencoded payloads (b64: false) are not supported"));
         }
         let alg = match header.get("alg") {
-            None => {
-                return Err(Error::new(
-                    ErrorCode::AlgorithmNotAllowed,
-                    "the header has no alg",
-                ))
-            }
+            None => return Err(Error::new(ErrorCode::AlgorithmNotAllowed, "the header has no alg")),
             Some(Lite::String(name)) => Algorithm::from_name(name).ok_or_else(|| {
-                Error::new(
-                    ErrorCode::AlgorithmNotAllowed,
-                    format!("algorithm {} is not allowed", quote(name)),
-                )
+                Error::new(ErrorCode::AlgorithmNotAllowed, format!("algorithm {} is not allowed", quote(name)))
             })?,
-            Some(_) => {
-                return Err(Error::new(
-                    ErrorCode::AlgorithmNotAllowed,
-                    "the header alg is not a string",
-                ))
-            }
+            Some(_) => return Err(Error::new(ErrorCode::AlgorithmNotAllowed, "the header alg is not a string")),
         };
         let mut kid = None;
         let mut typ = None;
@@ -141,17 +116,9 @@ impl<'t> Segments<'t> {
         if self.signature_b64.is_empty() {
             return Err(malformed("empty signature segment"));
         }
-        let signature = b64url_decode(self.signature_b64)
-            .ok_or_else(|| malformed("signature is not canonical base64url"))?;
-        Ok(Jws {
-            alg,
-            kid,
-            typ,
-            signing_input: self.signing_input,
-            signature,
-            payload_json,
-            claims,
-        })
+        let signature =
+            b64url_decode(self.signature_b64).ok_or_else(|| malformed("signature is not canonical base64url"))?;
+        Ok(Jws { alg, kid, typ, signing_input: self.signing_input, signature, payload_json, claims })
     }
 }
 

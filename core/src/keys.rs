@@ -8,9 +8,7 @@
 
 use std::collections::HashMap;
 
-use aws_lc_rs::signature::{
-    self, ParsedPublicKey, RsaParameters, RsaPublicKeyComponents, VerificationAlgorithm,
-};
+use aws_lc_rs::signature::{self, ParsedPublicKey, RsaParameters, RsaPublicKeyComponents, VerificationAlgorithm};
 use aws_lc_rs::{constant_time, hmac};
 use serde_json::{Map, Value};
 
@@ -83,10 +81,7 @@ pub struct KeySet {
 impl KeySet {
     fn push(&mut self, key: Key) {
         if let Some(kid) = &key.kid {
-            self.by_kid
-                .entry(kid.clone())
-                .or_default()
-                .push(self.keys.len());
+            self.by_kid.entry(kid.clone()).or_default().push(self.keys.len());
         }
         self.keys.push(key);
     }
@@ -122,10 +117,7 @@ impl KeySet {
             .and_then(Value::as_array)
             .ok_or_else(|| "not a JWK Set: no \"keys\" array".to_owned())?;
         if keys.len() > JWKS_MAX_KEYS {
-            return Err(format!(
-                "the JWK Set has {} keys, more than {JWKS_MAX_KEYS}",
-                keys.len()
-            ));
+            return Err(format!("the JWK Set has {} keys, more than {JWKS_MAX_KEYS}", keys.len()));
         }
         let mut set = KeySet::default();
         for jwk in keys {
@@ -146,10 +138,7 @@ impl KeySet {
         let mut set = KeySet::default();
         for block in blocks {
             if block.tag() != "PUBLIC KEY" {
-                return Err(format!(
-                    "PEM: unsupported block {:?} (expected PUBLIC KEY)",
-                    block.tag()
-                ));
+                return Err(format!("PEM: unsupported block {:?} (expected PUBLIC KEY)", block.tag()));
             }
             match key_from_spki(block.contents()) {
                 Some(key) => set.push(key),
@@ -162,9 +151,7 @@ impl KeySet {
     /// A shared HMAC secret (HS256/384/512 only).
     pub fn from_hmac_secret(secret: &[u8]) -> Result<KeySet, String> {
         if secret.len() < MIN_HMAC_BYTES {
-            return Err(format!(
-                "hmac_secret must be at least {MIN_HMAC_BYTES} bytes"
-            ));
+            return Err(format!("hmac_secret must be at least {MIN_HMAC_BYTES} bytes"));
         }
         let verifiers = [
             (Algorithm::HS256, hmac::HMAC_SHA256),
@@ -175,12 +162,7 @@ impl KeySet {
         .map(|(a, h)| (a, Verifier::Hmac(hmac::Key::new(h, secret))))
         .collect();
         let mut set = KeySet::default();
-        set.push(Key {
-            kid: None,
-            family: Family::Hmac,
-            alg: None,
-            verifiers,
-        });
+        set.push(Key { kid: None, family: Family::Hmac, alg: None, verifiers });
         Ok(set)
     }
 }
@@ -246,38 +228,21 @@ fn parse_jwk(jwk: &Map<String, Value>) -> Option<Key> {
             if bit_len(&n) < MIN_RSA_BITS {
                 return None;
             }
-            let components = RsaPublicKeyComponents {
-                n: n.as_slice(),
-                e: e.as_slice(),
-            };
+            let components = RsaPublicKeyComponents { n: n.as_slice(), e: e.as_slice() };
             let mut verifiers = Vec::new();
             for (a, params) in RSA_ALGS {
                 if alg.is_none_or(|x| x == a) {
-                    verifiers.push((
-                        a,
-                        Verifier::Public(components.to_parsed_public_key(params).ok()?),
-                    ));
+                    verifiers.push((a, Verifier::Public(components.to_parsed_public_key(params).ok()?)));
                 }
             }
             (Family::Rsa, verifiers)
         }
         "EC" => {
-            let (family, a, algorithm, size): (_, _, &'static dyn VerificationAlgorithm, _) =
-                match str_member(jwk, "crv")? {
-                    "P-256" => (
-                        Family::EcP256,
-                        Algorithm::ES256,
-                        &signature::ECDSA_P256_SHA256_FIXED,
-                        32,
-                    ),
-                    "P-384" => (
-                        Family::EcP384,
-                        Algorithm::ES384,
-                        &signature::ECDSA_P384_SHA384_FIXED,
-                        48,
-                    ),
-                    _ => return None,
-                };
+            let (family, a, algorithm, size): (_, _, &'static dyn VerificationAlgorithm, _) = match str_member(jwk, "crv")? {
+                "P-256" => (Family::EcP256, Algorithm::ES256, &signature::ECDSA_P256_SHA256_FIXED, 32),
+                "P-384" => (Family::EcP384, Algorithm::ES384, &signature::ECDSA_P384_SHA384_FIXED, 48),
+                _ => return None,
+            };
             let x = b64_member(jwk, "x")?;
             let y = b64_member(jwk, "y")?;
             if x.len() != size || y.len() != size {
@@ -287,13 +252,7 @@ fn parse_jwk(jwk: &Map<String, Value>) -> Option<Key> {
             point.push(0x04);
             point.extend_from_slice(&x);
             point.extend_from_slice(&y);
-            (
-                family,
-                vec![(
-                    a,
-                    Verifier::Public(ParsedPublicKey::new(algorithm, &point).ok()?),
-                )],
-            )
+            (family, vec![(a, Verifier::Public(ParsedPublicKey::new(algorithm, &point).ok()?))])
         }
         "OKP" => {
             if str_member(jwk, "crv")? != "Ed25519" {
@@ -303,13 +262,7 @@ fn parse_jwk(jwk: &Map<String, Value>) -> Option<Key> {
             if x.len() != 32 {
                 return None;
             }
-            (
-                Family::Ed25519,
-                vec![(
-                    Algorithm::EdDSA,
-                    Verifier::Public(ParsedPublicKey::new(&signature::ED25519, &x).ok()?),
-                )],
-            )
+            (Family::Ed25519, vec![(Algorithm::EdDSA, Verifier::Public(ParsedPublicKey::new(&signature::ED25519, &x).ok()?))])
         }
         // `oct` keys never come from a key set: HMAC needs an explicitly configured secret.
         _ => return None,
@@ -317,12 +270,7 @@ fn parse_jwk(jwk: &Map<String, Value>) -> Option<Key> {
     if alg.is_some_and(|a| a.family() != family) {
         return None;
     }
-    Some(Key {
-        kid,
-        family,
-        alg,
-        verifiers,
-    })
+    Some(Key { kid, family, alg, verifiers })
 }
 
 /// A key from SubjectPublicKeyInfo DER (PEM), trying each family in turn.
@@ -333,40 +281,17 @@ fn key_from_spki(der: &[u8]) -> Option<Key> {
         }
         let verifiers = RSA_ALGS
             .iter()
-            .map(|(a, params)| {
-                Some((
-                    *a,
-                    Verifier::Public(ParsedPublicKey::new(*params, der).ok()?),
-                ))
-            })
+            .map(|(a, params)| Some((*a, Verifier::Public(ParsedPublicKey::new(*params, der).ok()?))))
             .collect::<Option<Vec<_>>>()?;
-        return Some(Key {
-            kid: None,
-            family: Family::Rsa,
-            alg: None,
-            verifiers,
-        });
+        return Some(Key { kid: None, family: Family::Rsa, alg: None, verifiers });
     }
     let others: [(Family, Algorithm, &'static dyn VerificationAlgorithm); 3] = [
-        (
-            Family::EcP256,
-            Algorithm::ES256,
-            &signature::ECDSA_P256_SHA256_FIXED,
-        ),
-        (
-            Family::EcP384,
-            Algorithm::ES384,
-            &signature::ECDSA_P384_SHA384_FIXED,
-        ),
+        (Family::EcP256, Algorithm::ES256, &signature::ECDSA_P256_SHA256_FIXED),
+        (Family::EcP384, Algorithm::ES384, &signature::ECDSA_P384_SHA384_FIXED),
         (Family::Ed25519, Algorithm::EdDSA, &signature::ED25519),
     ];
     others.into_iter().find_map(|(family, a, algorithm)| {
         let key = ParsedPublicKey::new(algorithm, der).ok()?;
-        Some(Key {
-            kid: None,
-            family,
-            alg: None,
-            verifiers: vec![(a, Verifier::Public(key))],
-        })
+        Some(Key { kid: None, family, alg: None, verifiers: vec![(a, Verifier::Public(key))] })
     })
 }

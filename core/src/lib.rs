@@ -29,17 +29,17 @@ mod jwks_cache;
 pub mod jws;
 pub mod keys;
 mod policy;
-pub mod principal;
 pub mod reference;
+pub mod principal;
 mod token_cache;
 pub mod token_client;
 pub mod validator;
 
-pub use algorithm::Algorithm;
 pub use config::Config;
 pub use error::{Error, ErrorCode, Result};
 pub use extract::Request;
 pub use principal::Principal;
+pub use algorithm::Algorithm;
 pub use token_client::{AccessToken, TokenClient, TokenClientConfig, TokenRequest};
 pub use validator::{now, Validator};
 

@@ -15,10 +15,7 @@ pub struct ClaimPath {
 
 impl ClaimPath {
     pub fn new(name: &str) -> ClaimPath {
-        ClaimPath {
-            name: name.to_owned(),
-            parts: name.split('.').map(str::to_owned).collect(),
-        }
+        ClaimPath { name: name.to_owned(), parts: name.split('.').map(str::to_owned).collect() }
     }
 
     pub fn lookup<'a, 'b>(&self, claims: &'a Members<'b>) -> Option<&'a Lite<'b>> {
@@ -61,11 +58,7 @@ fn config_err(msg: impl Into<String>) -> Error {
 /// - an entry's own `audience` cancels an inherited `allow_any_audience`, and an entry's own
 ///   `allow_any_audience: true` replaces an inherited `audience`: the entry's own settings win over
 ///   the defaults it inherits, as for every other field.
-fn resolve_audience(
-    own: &IssuerConfig,
-    top: &IssuerConfig,
-    issuer: &str,
-) -> Result<(Vec<String>, bool)> {
+fn resolve_audience(own: &IssuerConfig, top: &IssuerConfig, issuer: &str) -> Result<(Vec<String>, bool)> {
     for (c, which) in [(own, "an issuers entry"), (top, "the top level")] {
         if c.audience.is_some() && c.allow_any_audience == Some(true) {
             return Err(config_err(format!(
@@ -76,15 +69,9 @@ fn resolve_audience(
         }
     }
     let (audience, any) = if own.audience.is_some() || own.allow_any_audience.is_some() {
-        (
-            own.audience.as_ref(),
-            own.allow_any_audience.unwrap_or(false),
-        )
+        (own.audience.as_ref(), own.allow_any_audience.unwrap_or(false))
     } else {
-        (
-            top.audience.as_ref(),
-            top.allow_any_audience.unwrap_or(false),
-        )
+        (top.audience.as_ref(), top.allow_any_audience.unwrap_or(false))
     };
     // `allow_any_audience: false` in an entry keeps the inherited audience.
     let audience = audience.or(if any { None } else { top.audience.as_ref() });
@@ -94,15 +81,11 @@ fn resolve_audience(
 impl Policy {
     /// Resolve `own` over the top-level `defaults` (fields `own` leaves out are inherited).
     pub fn resolve(own: &IssuerConfig, top: &IssuerConfig, has_hmac: bool) -> Result<Policy> {
-        let issuer = own
-            .issuer
-            .clone()
-            .ok_or_else(|| config_err("issuer is required"))?;
+        let issuer = own.issuer.clone().ok_or_else(|| config_err("issuer is required"))?;
         if issuer.is_empty() {
             return Err(config_err("issuer must not be empty"));
         }
-        let pick =
-            |a: &Option<Vec<String>>, b: &Option<Vec<String>>| a.clone().or_else(|| b.clone());
+        let pick = |a: &Option<Vec<String>>, b: &Option<Vec<String>>| a.clone().or_else(|| b.clone());
         let (audiences, any_audience) = resolve_audience(own, top, &issuer)?;
         if audiences.is_empty() && !any_audience {
             return Err(config_err(format!(
@@ -118,12 +101,8 @@ impl Policy {
             Some(names) => {
                 let mut set = AlgorithmSet::default();
                 for n in &names {
-                    let alg = Algorithm::from_name(n).ok_or_else(|| {
-                        config_err(format!(
-                            "algorithms: {} is not a supported algorithm",
-                            quote(n)
-                        ))
-                    })?;
+                    let alg = Algorithm::from_name(n)
+                        .ok_or_else(|| config_err(format!("algorithms: {} is not a supported algorithm", quote(n))))?;
                     set.insert(alg);
                 }
                 if set.is_empty() {
@@ -131,34 +110,18 @@ impl Policy {
                 }
                 set
             }
-            None if has_hmac => [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512]
-                .into_iter()
-                .collect(),
+            None if has_hmac => [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512].into_iter().collect(),
             None => Algorithm::ASYMMETRIC.into_iter().collect(),
         };
-        let hmac_listed = algorithms
-            .iter()
-            .any(|a| a.family() == crate::algorithm::Family::Hmac);
+        let hmac_listed = algorithms.iter().any(|a| a.family() == crate::algorithm::Family::Hmac);
         if hmac_listed && !has_hmac {
-            return Err(config_err(
-                "HS256/384/512 need an explicit hmac_secret (never keys from a JWKS)",
-            ));
+            return Err(config_err("HS256/384/512 need an explicit hmac_secret (never keys from a JWKS)"));
         }
-        if has_hmac
-            && algorithms
-                .iter()
-                .any(|a| a.family() != crate::algorithm::Family::Hmac)
-        {
-            return Err(config_err(
-                "with hmac_secret, algorithms may list only HS256, HS384, HS512",
-            ));
+        if has_hmac && algorithms.iter().any(|a| a.family() != crate::algorithm::Family::Hmac) {
+            return Err(config_err("with hmac_secret, algorithms may list only HS256, HS384, HS512"));
         }
 
-        let token_type = own
-            .token_type
-            .as_ref()
-            .or(top.token_type.as_ref())
-            .map(|t| normalize_typ(t));
+        let token_type = own.token_type.as_ref().or(top.token_type.as_ref()).map(|t| normalize_typ(t));
         Ok(Policy {
             issuer,
             audiences,
@@ -170,10 +133,7 @@ impl Policy {
             allowed_clients: pick(&own.allowed_clients, &top.allowed_clients),
             required_scopes: pick(&own.required_scopes, &top.required_scopes).unwrap_or_default(),
             roles_path: ClaimPath::new(
-                own.roles_claim
-                    .as_deref()
-                    .or(top.roles_claim.as_deref())
-                    .unwrap_or(defaults::ROLES_CLAIM),
+                own.roles_claim.as_deref().or(top.roles_claim.as_deref()).unwrap_or(defaults::ROLES_CLAIM),
             ),
         })
     }
@@ -182,12 +142,7 @@ impl Policy {
     /// (normalised); without it, `typ` may be absent, `JWT` or `at+jwt` — any other type (say
     /// `dpop+jwt` or `logout+jwt`) is a different kind of JWT and is refused.
     pub fn check_typ(&self, typ: Option<std::result::Result<&str, &()>>) -> Result<()> {
-        let refuse = || {
-            Error::new(
-                ErrorCode::InvalidTokenType,
-                "the token type (typ) is not accepted",
-            )
-        };
+        let refuse = || Error::new(ErrorCode::InvalidTokenType, "the token type (typ) is not accepted");
         let typ = match typ {
             None => None,
             Some(Ok(t)) => Some(normalize_typ(t)),

@@ -74,10 +74,7 @@ impl Principal {
     /// repeat a value (the JSON holds the token).
     pub fn from_json(text: &str) -> crate::Result<Principal> {
         if !text.trim_start().starts_with('{') {
-            return Err(crate::Error::new(
-                crate::ErrorCode::InvalidConfig,
-                "Principal JSON: expected an object",
-            ));
+            return Err(crate::Error::new(crate::ErrorCode::InvalidConfig, "Principal JSON: expected an object"));
         }
         serde_json::from_str(text).map_err(|e| {
             crate::Error::new(
@@ -102,20 +99,13 @@ impl Principal {
     /// every one of `scopes`. The validator applies `required_scopes` with it; services call it for
     /// per-route requirements.
     pub fn require_scopes(&self, scopes: &[String]) -> crate::Result<()> {
-        let missing: Vec<&str> = scopes
-            .iter()
-            .filter(|s| !self.has_scope(s))
-            .map(String::as_str)
-            .collect();
+        let missing: Vec<&str> = scopes.iter().filter(|s| !self.has_scope(s)).map(String::as_str).collect();
         if missing.is_empty() {
             return Ok(());
         }
         Err(crate::Error::new(
             crate::ErrorCode::InsufficientScope,
-            format!(
-                "missing scope(s): {}",
-                crate::error::quote(&missing.join(" "))
-            ),
+            format!("missing scope(s): {}", crate::error::quote(&missing.join(" "))),
         )
         .with_required_scopes(scopes))
     }
@@ -124,10 +114,7 @@ impl Principal {
     /// as the validator's `allowed_clients`, per route. The caller is `client_id` (else `azp`),
     /// else `sub` (a client-credentials token may name its client only in `sub`).
     pub fn require_clients(&self, clients: &[String]) -> crate::Result<()> {
-        check_caller(
-            self.client_id.as_deref().or(self.subject.as_deref()),
-            clients,
-        )
+        check_caller(self.client_id.as_deref().or(self.subject.as_deref()), clients)
     }
 
     /// Whether the Principal carries `scope`.
@@ -145,11 +132,7 @@ pub(crate) fn check_caller(caller: Option<&str>, allowed: &[String]) -> crate::R
         return Ok(());
     }
     const SHOWN: usize = 8;
-    let mut list: Vec<String> = allowed
-        .iter()
-        .take(SHOWN)
-        .map(|a| crate::error::quote(a))
-        .collect();
+    let mut list: Vec<String> = allowed.iter().take(SHOWN).map(|a| crate::error::quote(a)).collect();
     if allowed.len() > SHOWN {
         list.push(format!("and {} more", allowed.len() - SHOWN));
     }
@@ -157,15 +140,8 @@ pub(crate) fn check_caller(caller: Option<&str>, allowed: &[String]) -> crate::R
         Some(id) => format!("client {}", crate::error::quote(id)),
         None => "a token that names no client (no client_id, azp or sub)".to_owned(),
     };
-    let allowed = if list.is_empty() {
-        "no client is allowed".to_owned()
-    } else {
-        format!("allowed: {}", list.join(", "))
-    };
-    Err(crate::Error::new(
-        crate::ErrorCode::CallerNotAllowed,
-        format!("the calling client is not allowed: {who}; {allowed}"),
-    ))
+    let allowed = if list.is_empty() { "no client is allowed".to_owned() } else { format!("allowed: {}", list.join(", ")) };
+    Err(crate::Error::new(crate::ErrorCode::CallerNotAllowed, format!("the calling client is not allowed: {who}; {allowed}")))
 }
 
 fn raw_json<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
@@ -207,10 +183,7 @@ mod tests {
         assert_eq!(back.to_json(), p.to_json());
         assert_eq!(back.claims_json(), p.claims_json());
         for bad in [r#"{"issuer":"x"}"#, r#"[]"#, r#"{"claims":[1]}"#] {
-            assert_eq!(
-                Principal::from_json(bad).unwrap_err().code(),
-                crate::ErrorCode::InvalidConfig
-            );
+            assert_eq!(Principal::from_json(bad).unwrap_err().code(), crate::ErrorCode::InvalidConfig);
         }
         let mut v: serde_json::Value = serde_json::from_str(&p.to_json()).unwrap();
         v["token"] = serde_json::json!(12345);
@@ -218,9 +191,6 @@ mod tests {
         assert!(!e.message().contains("12345"), "{}", e.message());
         v["token"] = serde_json::json!("a.b.c");
         v["extra"] = serde_json::json!(1);
-        assert!(Principal::from_json(&v.to_string())
-            .unwrap_err()
-            .message()
-            .contains("unknown field"));
+        assert!(Principal::from_json(&v.to_string()).unwrap_err().message().contains("unknown field"));
     }
 }

@@ -22,12 +22,7 @@ pub enum OptionScope {
 
 impl OptionScope {
     pub fn all() -> [OptionScope; 4] {
-        [
-            OptionScope::Validator,
-            OptionScope::Issuer,
-            OptionScope::TokenClient,
-            OptionScope::TokenRequest,
-        ]
+        [OptionScope::Validator, OptionScope::Issuer, OptionScope::TokenClient, OptionScope::TokenRequest]
     }
 
     fn heading(self) -> &'static str {
@@ -77,13 +72,7 @@ const fn opt(
     default: Option<&'static str>,
     meaning: &'static str,
 ) -> OptionDoc {
-    OptionDoc {
-        name,
-        scope,
-        ty,
-        default,
-        meaning,
-    }
+    OptionDoc { name, scope, ty, default, meaning }
 }
 
 use OptionScope::{Issuer as I, TokenClient as C, TokenRequest as R, Validator as V};
@@ -184,9 +173,7 @@ pub fn errors_markdown() -> String {
     for code in ErrorCode::all() {
         let e = crate::Error::new(code, "");
         let status = code.http_status().map_or("—".to_owned(), |s| s.to_string());
-        let challenge = e
-            .www_authenticate()
-            .map_or("—".to_owned(), |v| format!("`{v}`"));
+        let challenge = e.www_authenticate().map_or("—".to_owned(), |v| format!("`{v}`"));
         out.push_str(&format!(
             "| {} | `{}` | {} | {} | {} | {} |\n",
             code.number(),
@@ -214,20 +201,10 @@ pub fn configuration_markdown() -> String {
          `invalid_config` at construction, and the message never repeats the value.\n",
     );
     for scope in OptionScope::all() {
-        out.push_str(&format!(
-            "\n## {}\n\n{}\n\n| option | type | default | meaning |\n|---|---|---|---|\n",
-            scope.heading(),
-            scope.intro()
-        ));
+        out.push_str(&format!("\n## {}\n\n{}\n\n| option | type | default | meaning |\n|---|---|---|---|\n", scope.heading(), scope.intro()));
         for o in OPTIONS.iter().filter(|o| o.scope == scope) {
             let default = o.default.map_or("—".to_owned(), |d| format!("`{d}`"));
-            out.push_str(&format!(
-                "| `{}` | {} | {} | {} |\n",
-                o.name,
-                cell(o.ty),
-                cell(&default),
-                cell(o.meaning)
-            ));
+            out.push_str(&format!("| `{}` | {} | {} | {} |\n", o.name, cell(o.ty), cell(&default), cell(o.meaning)));
         }
     }
     out
@@ -239,63 +216,29 @@ mod tests {
 
     #[test]
     fn defaults_in_the_table_are_the_parser_defaults() {
-        let find = |name: &str| {
-            OPTIONS
-                .iter()
-                .find(|o| o.scope == V && o.name == name)
-                .and_then(|o| o.default)
-                .unwrap()
-        };
+        let find = |name: &str| OPTIONS.iter().find(|o| o.scope == V && o.name == name).and_then(|o| o.default).unwrap();
         assert_eq!(find("leeway_s"), defaults::leeway_s().to_string());
-        assert_eq!(
-            find("max_token_bytes"),
-            defaults::max_token_bytes().to_string()
-        );
-        assert_eq!(
-            find("jwks_cache_ttl_s"),
-            defaults::jwks_cache_ttl_s().to_string()
-        );
-        assert_eq!(
-            find("jwks_refresh_cooldown_s"),
-            defaults::jwks_refresh_cooldown_s().to_string()
-        );
-        assert_eq!(
-            find("http_timeout_ms"),
-            defaults::http_timeout_ms().to_string()
-        );
+        assert_eq!(find("max_token_bytes"), defaults::max_token_bytes().to_string());
+        assert_eq!(find("jwks_cache_ttl_s"), defaults::jwks_cache_ttl_s().to_string());
+        assert_eq!(find("jwks_refresh_cooldown_s"), defaults::jwks_refresh_cooldown_s().to_string());
+        assert_eq!(find("http_timeout_ms"), defaults::http_timeout_ms().to_string());
     }
 
     #[test]
     fn default_algorithms_are_the_asymmetric_set() {
-        let listed = OPTIONS
-            .iter()
-            .find(|o| o.name == "algorithms")
-            .and_then(|o| o.default)
-            .unwrap();
-        let names: Vec<&str> = crate::Algorithm::ASYMMETRIC
-            .iter()
-            .map(|a| a.name())
-            .collect();
+        let listed = OPTIONS.iter().find(|o| o.name == "algorithms").and_then(|o| o.default).unwrap();
+        let names: Vec<&str> = crate::Algorithm::ASYMMETRIC.iter().map(|a| a.name()).collect();
         assert_eq!(listed, names.join(" "));
     }
 
     /// The field names serde accepts, read from its "unknown field" message (which lists them all).
     fn accepted(message: &str) -> Vec<String> {
-        let list = message
-            .split("expected one of ")
-            .nth(1)
-            .unwrap_or_else(|| panic!("no field list in {message}"));
-        list.split(", ")
-            .map(|f| f.trim_matches('`').to_owned())
-            .collect()
+        let list = message.split("expected one of ").nth(1).unwrap_or_else(|| panic!("no field list in {message}"));
+        list.split(", ").map(|f| f.trim_matches('`').to_owned()).collect()
     }
 
     fn documented(scope: OptionScope) -> Vec<String> {
-        OPTIONS
-            .iter()
-            .filter(|o| o.scope == scope)
-            .map(|o| o.name.to_owned())
-            .collect()
+        OPTIONS.iter().filter(|o| o.scope == scope).map(|o| o.name.to_owned()).collect()
     }
 
     #[test]
@@ -304,10 +247,7 @@ mod tests {
             v.sort();
             v
         };
-        let globals: Vec<String> = crate::config::GLOBAL_FIELDS
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let globals: Vec<String> = crate::config::GLOBAL_FIELDS.iter().map(|s| s.to_string()).collect();
         assert_eq!(sorted(globals), sorted(documented(V)));
         // An `issuers` entry: the top level also lists the process-wide fields in its message.
         let e = crate::Config::from_json(r#"{"issuers": [{"zz_not_an_option": 1}]}"#).unwrap_err();
@@ -316,12 +256,8 @@ mod tests {
         let mut all = documented(I);
         all.extend(documented(V));
         assert_eq!(sorted(accepted(e.message())), sorted(all));
-        let e = serde_json::from_str::<crate::TokenClientConfig>(r#"{"zz_not_an_option": 1}"#)
-            .unwrap_err();
-        assert_eq!(
-            sorted(accepted(&crate::config::describe_json_error(&e))),
-            sorted(documented(C))
-        );
+        let e = serde_json::from_str::<crate::TokenClientConfig>(r#"{"zz_not_an_option": 1}"#).unwrap_err();
+        assert_eq!(sorted(accepted(&crate::config::describe_json_error(&e))), sorted(documented(C)));
         let e = crate::TokenRequest::from_json(r#"{"zz_not_an_option": 1}"#).unwrap_err();
         assert_eq!(sorted(accepted(e.message())), sorted(documented(R)));
     }
@@ -330,19 +266,13 @@ mod tests {
     #[test]
     fn docs_are_up_to_date() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
-        for (file, text) in [
-            ("errors.md", errors_markdown()),
-            ("configuration.md", configuration_markdown()),
-        ] {
+        for (file, text) in [("errors.md", errors_markdown()), ("configuration.md", configuration_markdown())] {
             let path = dir.join(file);
             if std::env::var_os("MESHAUTH_BLESS").is_some() {
                 std::fs::write(&path, &text).unwrap();
             }
             let committed = std::fs::read_to_string(&path).unwrap_or_default();
-            assert!(
-                committed == text,
-                "docs/{file} is stale: run `make docs` and commit it"
-            );
+            assert!(committed == text, "docs/{file} is stale: run `make docs` and commit it");
         }
     }
 

@@ -90,18 +90,11 @@ impl TokenCache {
 
     /// The token for `key`, fetching it as described in the module docs. `cap` bounds how long the
     /// token may be used.
-    pub fn get(
-        &self,
-        key: &str,
-        cap: Option<Instant>,
-        fetch: impl FnOnce() -> Result<Fetched>,
-    ) -> Result<AccessToken> {
+    pub fn get(&self, key: &str, cap: Option<Instant>, fetch: impl FnOnce() -> Result<Fetched>) -> Result<AccessToken> {
         let mut map = self.lock();
         loop {
             let now = Instant::now();
-            let e = map
-                .entry(key.to_owned())
-                .or_insert_with(|| Entry::empty(now));
+            let e = map.entry(key.to_owned()).or_insert_with(|| Entry::empty(now));
             if let Some(token) = e.usable(now) {
                 let backing_off = e.retry_after.is_some_and(|t| now < t);
                 if now < e.refresh_at || e.in_flight || backing_off {
@@ -132,20 +125,14 @@ impl TokenCache {
         let fallback = e.usable(Instant::now()).cloned();
         drop(map);
 
-        let outcome =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(fetch)).unwrap_or_else(|_| {
-                Err(Error::new(
-                    ErrorCode::TokenEndpointError,
-                    "internal error while fetching a token",
-                ))
-            });
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(fetch)).unwrap_or_else(|_| {
+            Err(Error::new(ErrorCode::TokenEndpointError, "internal error while fetching a token"))
+        });
 
         let mut map = self.lock();
         let now = Instant::now();
         let result = {
-            let e = map
-                .entry(key.to_owned())
-                .or_insert_with(|| Entry::empty(now));
+            let e = map.entry(key.to_owned()).or_insert_with(|| Entry::empty(now));
             e.in_flight = false;
             e.generation += 1;
             match outcome {
@@ -155,10 +142,8 @@ impl TokenCache {
                     if let Some(cap) = cap {
                         usable_until = usable_until.min(cap);
                     }
-                    let refresh =
-                        lifetime.as_secs_f64() * (REFRESH_FRACTION + JITTER_FRACTION * jitter());
-                    e.refresh_at =
-                        (now + Duration::from_secs_f64(refresh.max(0.0))).min(usable_until);
+                    let refresh = lifetime.as_secs_f64() * (REFRESH_FRACTION + JITTER_FRACTION * jitter());
+                    e.refresh_at = (now + Duration::from_secs_f64(refresh.max(0.0))).min(usable_until);
                     e.usable_until = usable_until;
                     e.token = Some(token.clone());
                     e.retry_after = None;
@@ -179,11 +164,7 @@ impl TokenCache {
         if map.len() > MAX_ENTRIES {
             map.retain(|_, e| e.in_flight || e.usable(now).is_some());
             while map.len() > MAX_ENTRIES {
-                let oldest = map
-                    .iter()
-                    .filter(|(_, e)| !e.in_flight)
-                    .min_by_key(|(_, e)| e.inserted)
-                    .map(|(k, _)| k.clone());
+                let oldest = map.iter().filter(|(_, e)| !e.in_flight).min_by_key(|(_, e)| e.inserted).map(|(k, _)| k.clone());
                 match oldest {
                     Some(k) => map.remove(&k),
                     None => break,

@@ -107,14 +107,8 @@ impl fmt::Debug for TokenClientConfig {
             .field("issuer", &self.issuer)
             .field("token_endpoint", &self.token_endpoint)
             .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| "<redacted>"),
-            )
-            .field(
-                "private_key_pem",
-                &self.private_key_pem.as_ref().map(|_| "<redacted>"),
-            )
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
+            .field("private_key_pem", &self.private_key_pem.as_ref().map(|_| "<redacted>"))
             .finish_non_exhaustive()
     }
 }
@@ -151,12 +145,8 @@ impl TokenRequest {
         if text.trim().is_empty() {
             return Ok(TokenRequest::default());
         }
-        serde_json::from_str(text).map_err(|e| {
-            Error::new(
-                ErrorCode::InvalidConfig,
-                format!("token request: {}", describe_json_error(&e)),
-            )
-        })
+        serde_json::from_str(text)
+            .map_err(|e| Error::new(ErrorCode::InvalidConfig, format!("token request: {}", describe_json_error(&e))))
     }
 }
 
@@ -231,8 +221,7 @@ pub struct TokenClient {
 
 /// RFC 6749 §2.3.1: the id and secret are form-urlencoded before Basic encoding.
 fn basic_credentials(id: &str, secret: &str) -> Zeroizing<String> {
-    let enc =
-        |s: &str| Zeroizing::new(form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>());
+    let enc = |s: &str| Zeroizing::new(form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>());
     let plain = Zeroizing::new(format!("{}:{}", *enc(id), *enc(secret)));
     Zeroizing::new(STANDARD.encode(plain.as_bytes()))
 }
@@ -277,27 +266,18 @@ impl TokenClient {
             ClientAuthMethod::ClientSecretBasic
         });
         let secret = || {
-            cfg.client_secret.clone().ok_or_else(|| {
-                config_err("client_secret is required for client_secret_basic / client_secret_post")
-            })
+            cfg.client_secret
+                .clone()
+                .ok_or_else(|| config_err("client_secret is required for client_secret_basic / client_secret_post"))
         };
         let auth = match method {
-            ClientAuthMethod::ClientSecretBasic => {
-                Auth::Basic(basic_credentials(&cfg.client_id, &secret()?))
-            }
+            ClientAuthMethod::ClientSecretBasic => Auth::Basic(basic_credentials(&cfg.client_id, &secret()?)),
             ClientAuthMethod::ClientSecretPost => Auth::Post(Zeroizing::new(secret()?)),
             ClientAuthMethod::PrivateKeyJwt => {
-                let pem = cfg
-                    .private_key_pem
-                    .as_deref()
-                    .ok_or_else(|| config_err("private_key_jwt needs private_key_pem"))?;
+                let pem = cfg.private_key_pem.as_deref().ok_or_else(|| config_err("private_key_jwt needs private_key_pem"))?;
                 Auth::PrivateKeyJwt(
-                    AssertionSigner::from_pem(
-                        pem,
-                        cfg.private_key_alg.as_deref(),
-                        cfg.private_key_kid.clone(),
-                    )
-                    .map_err(config_err)?,
+                    AssertionSigner::from_pem(pem, cfg.private_key_alg.as_deref(), cfg.private_key_kid.clone())
+                        .map_err(config_err)?,
                 )
             }
         };
@@ -307,18 +287,10 @@ impl TokenClient {
                 checked(endpoint)?;
                 Vec::new()
             }
-            (Some(_), Some(_), _) => {
-                return Err(config_err("token_endpoint and discovery are exclusive"))
-            }
+            (Some(_), Some(_), _) => return Err(config_err("token_endpoint and discovery are exclusive")),
             (None, Some(Discovery::Url(url)), Some(_)) => vec![url.clone()],
-            (None, None | Some(Discovery::Enabled(true)), Some(issuer)) => {
-                discovery::metadata_urls(issuer)
-            }
-            _ => {
-                return Err(config_err(
-                    "a token client needs token_endpoint, or issuer (with discovery)",
-                ))
-            }
+            (None, None | Some(Discovery::Enabled(true)), Some(issuer)) => discovery::metadata_urls(issuer),
+            _ => return Err(config_err("a token client needs token_endpoint, or issuer (with discovery)")),
         };
         for url in &discovery_urls {
             checked(url)?;
@@ -363,22 +335,14 @@ impl TokenClient {
     }
 
     pub fn from_json(text: &str) -> Result<TokenClient> {
-        let cfg: TokenClientConfig = serde_json::from_str(text).map_err(|e| {
-            config_err(format!(
-                "token client configuration: {}",
-                describe_json_error(&e)
-            ))
-        })?;
+        let cfg: TokenClientConfig =
+            serde_json::from_str(text).map_err(|e| config_err(format!("token client configuration: {}", describe_json_error(&e))))?;
         TokenClient::new(cfg)
     }
 
     pub fn from_value(value: Value) -> Result<TokenClient> {
-        let cfg: TokenClientConfig = serde_json::from_value(value).map_err(|e| {
-            config_err(format!(
-                "token client configuration: {}",
-                describe_json_error(&e)
-            ))
-        })?;
+        let cfg: TokenClientConfig =
+            serde_json::from_value(value).map_err(|e| config_err(format!("token client configuration: {}", describe_json_error(&e))))?;
         TokenClient::new(cfg)
     }
 
@@ -401,11 +365,7 @@ impl TokenClient {
             .map(|s| s.split_whitespace().map(str::to_owned).collect())
             .unwrap_or_default();
         scopes.sort();
-        let mut resources: Vec<String> = req
-            .resource
-            .as_ref()
-            .map(|s| s.to_vec())
-            .unwrap_or_default();
+        let mut resources: Vec<String> = req.resource.as_ref().map(|s| s.to_vec()).unwrap_or_default();
         resources.sort();
         serde_json::json!([req.audience, resources, scopes]).to_string()
     }
@@ -419,9 +379,7 @@ impl TokenClient {
             || req.actor_token_type.is_some()
             || req.use_client_token
         {
-            return Err(config_err(
-                "client_credentials takes only scope, audience and resource",
-            ));
+            return Err(config_err("client_credentials takes only scope, audience and resource"));
         }
         Ok(req)
     }
@@ -453,9 +411,7 @@ impl TokenClient {
             || req.actor_token.is_some()
             || req.actor_token_type.is_some()
         {
-            return Err(config_err(
-                "jwt-bearer takes scope, audience, resource and use_client_token",
-            ));
+            return Err(config_err("jwt-bearer takes scope, audience, resource and use_client_token"));
         }
         self.exchange(GRANT_JWT_BEARER, assertion, &req, None, |form| {
             form.push(("assertion", assertion.to_owned()));
@@ -466,41 +422,23 @@ impl TokenClient {
     pub fn token_exchange(&self, subject_token: &str, req: &TokenRequest) -> Result<AccessToken> {
         let req = self.with_defaults(req);
         if req.actor_token_type.is_some() && req.actor_token.is_none() {
-            return Err(config_err(
-                "actor_token_type without actor_token: give the actor token too, or leave both out",
-            ));
+            return Err(config_err("actor_token_type without actor_token: give the actor token too, or leave both out"));
         }
-        let requested = req
-            .requested_token_type
-            .clone()
-            .unwrap_or_else(|| TOKEN_TYPE_ACCESS_TOKEN.to_owned());
-        self.exchange(
-            GRANT_TOKEN_EXCHANGE,
-            subject_token,
-            &req,
-            Some(&requested),
-            |form| {
-                form.push(("subject_token", subject_token.to_owned()));
-                form.push((
-                    "subject_token_type",
-                    req.subject_token_type
-                        .clone()
-                        .unwrap_or_else(|| TOKEN_TYPE_ACCESS_TOKEN.to_owned()),
-                ));
-                if let Some(rt) = &req.requested_token_type {
-                    form.push(("requested_token_type", rt.clone()));
-                }
-                if let Some(actor) = &req.actor_token {
-                    form.push(("actor_token", actor.clone()));
-                    form.push((
-                        "actor_token_type",
-                        req.actor_token_type
-                            .clone()
-                            .unwrap_or_else(|| TOKEN_TYPE_ACCESS_TOKEN.to_owned()),
-                    ));
-                }
-            },
-        )
+        let requested = req.requested_token_type.clone().unwrap_or_else(|| TOKEN_TYPE_ACCESS_TOKEN.to_owned());
+        self.exchange(GRANT_TOKEN_EXCHANGE, subject_token, &req, Some(&requested), |form| {
+            form.push(("subject_token", subject_token.to_owned()));
+            form.push((
+                "subject_token_type",
+                req.subject_token_type.clone().unwrap_or_else(|| TOKEN_TYPE_ACCESS_TOKEN.to_owned()),
+            ));
+            if let Some(rt) = &req.requested_token_type {
+                form.push(("requested_token_type", rt.clone()));
+            }
+            if let Some(actor) = &req.actor_token {
+                form.push(("actor_token", actor.clone()));
+                form.push(("actor_token_type", req.actor_token_type.clone().unwrap_or_else(|| TOKEN_TYPE_ACCESS_TOKEN.to_owned())));
+            }
+        })
     }
 
     fn exchange(
@@ -521,9 +459,7 @@ impl TokenClient {
             Self::own_key(req),
             req.subject_token_type,
             req.requested_token_type,
-            req.actor_token.as_ref().map(|a| URL_SAFE_NO_PAD.encode(
-                aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, a.as_bytes()).as_ref()
-            )),
+            req.actor_token.as_ref().map(|a| URL_SAFE_NO_PAD.encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, a.as_bytes()).as_ref())),
             req.actor_token_type,
             req.use_client_token,
         ])
@@ -535,9 +471,7 @@ impl TokenClient {
             Some(exp) => {
                 // Bounded (a token is never cached beyond MAX_LIFETIME anyway): an `exp` of 1e300
                 // must not overflow the Instant.
-                let left = exp
-                    .saturating_sub(now())
-                    .clamp(0, MAX_LIFETIME.as_secs() as i64);
+                let left = exp.saturating_sub(now()).clamp(0, MAX_LIFETIME.as_secs() as i64);
                 Instant::now() + Duration::from_secs(left as u64)
             }
             None => Instant::now(),
@@ -546,11 +480,7 @@ impl TokenClient {
             let mut form = vec![("grant_type", grant.to_owned())];
             params(&mut form);
             push_common(&mut form, req);
-            let bearer = if req.use_client_token {
-                Some(self.client_authentication_token()?)
-            } else {
-                None
-            };
+            let bearer = if req.use_client_token { Some(self.client_authentication_token()?) } else { None };
             self.request(form, bearer.as_deref(), expect_issued_type)
         })
     }
@@ -564,62 +494,40 @@ impl TokenClient {
             Some(issuer) => issuer.clone(),
             None => self.token_endpoint()?,
         };
-        let req = TokenRequest {
-            audience: Some(audience.clone()),
-            ..TokenRequest::default()
-        };
+        let req = TokenRequest { audience: Some(audience.clone()), ..TokenRequest::default() };
         let token = self.inner.own_tokens.get(&Self::own_key(&req), None, || {
-            let form = vec![
-                ("grant_type", GRANT_CLIENT_CREDENTIALS.to_owned()),
-                ("audience", audience),
-            ];
+            let form = vec![("grant_type", GRANT_CLIENT_CREDENTIALS.to_owned()), ("audience", audience)];
             self.request(form, None, None)
         })?;
         Ok(token.access_token)
     }
 
     fn token_endpoint(&self) -> Result<String> {
-        self.inner
-            .token_endpoint
-            .get(&self.inner.http, None)
-            .map_err(endpoint_err)
+        self.inner.token_endpoint.get(&self.inner.http, None).map_err(endpoint_err)
     }
 
     /// POST the form (with client authentication, or `bearer`) and read the token response.
-    fn request(
-        &self,
-        mut form: Vec<(&'static str, String)>,
-        bearer: Option<&str>,
-        expect_issued_type: Option<&str>,
-    ) -> Result<Fetched> {
+    fn request(&self, mut form: Vec<(&'static str, String)>, bearer: Option<&str>, expect_issued_type: Option<&str>) -> Result<Fetched> {
         let endpoint = self.token_endpoint()?;
         let inner = &*self.inner;
         let mut authorization = bearer.map(|t| Zeroizing::new(format!("Bearer {t}")));
         if bearer.is_none() {
             match &inner.auth {
-                Auth::Basic(credentials) => {
-                    authorization = Some(Zeroizing::new(format!("Basic {}", **credentials)))
-                }
+                Auth::Basic(credentials) => authorization = Some(Zeroizing::new(format!("Basic {}", **credentials))),
                 Auth::Post(secret) => {
                     form.push(("client_id", inner.client_id.clone()));
                     form.push(("client_secret", String::clone(secret)));
                 }
                 Auth::PrivateKeyJwt(signer) => {
                     let aud = inner.issuer.clone().unwrap_or_else(|| endpoint.clone());
-                    let assertion = signer
-                        .assertion(&inner.client_id, &aud, now())
-                        .map_err(endpoint_err)?;
+                    let assertion = signer.assertion(&inner.client_id, &aud, now()).map_err(endpoint_err)?;
                     form.push(("client_id", inner.client_id.clone()));
                     form.push(("client_assertion_type", CLIENT_ASSERTION_TYPE.to_owned()));
                     form.push(("client_assertion", assertion));
                 }
             }
         }
-        let sent = inner.http.post_form(
-            &endpoint,
-            &form,
-            authorization.as_deref().map(String::as_str),
-        );
+        let sent = inner.http.post_form(&endpoint, &form, authorization.as_deref().map(String::as_str));
         // The form holds the secret, the assertion or the subject token: wipe them.
         for (_, value) in &mut form {
             zeroize::Zeroize::zeroize(value);
@@ -634,14 +542,8 @@ impl TokenClient {
         }
         let doc: Option<Value> = serde_json::from_slice(&body).ok();
         if status != 200 {
-            let oauth_error = doc
-                .as_ref()
-                .and_then(|d| d.get("error"))
-                .and_then(Value::as_str);
-            let description = doc
-                .as_ref()
-                .and_then(|d| d.get("error_description"))
-                .and_then(Value::as_str);
+            let oauth_error = doc.as_ref().and_then(|d| d.get("error")).and_then(Value::as_str);
+            let description = doc.as_ref().and_then(|d| d.get("error_description")).and_then(Value::as_str);
             return Err(match oauth_error {
                 Some(code) => {
                     let mut msg = format!("the authorization server refused: {}", quote(code));
@@ -653,52 +555,33 @@ impl TokenClient {
                 None => endpoint_err(format!("the token endpoint answered HTTP {status}")),
             });
         }
-        let doc = doc.ok_or_else(|| {
-            endpoint_err("the token endpoint answered something that is not JSON")
-        })?;
+        let doc = doc.ok_or_else(|| endpoint_err("the token endpoint answered something that is not JSON"))?;
         let access_token = match doc.get("access_token") {
             Some(Value::String(t)) if !t.is_empty() => t.clone(),
             _ => return Err(endpoint_err("the token response has no access_token")),
         };
-        let issued_token_type = doc
-            .get("issued_token_type")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        let issued_token_type = doc.get("issued_token_type").and_then(Value::as_str).map(str::to_owned);
         // Only bearer tokens are sent as `Authorization: Bearer`: a `DPoP` or `mac` token needs a
         // proof this client does not make. `N_A` (RFC 8693 §2.2.1: not an access token) only when
         // a token exchange asked for another `requested_token_type`.
         let not_an_access_token = expect_issued_type.is_some_and(|t| t != TOKEN_TYPE_ACCESS_TOKEN);
         let token_type = match doc.get("token_type") {
             Some(Value::String(t)) if t.eq_ignore_ascii_case("bearer") => "Bearer".to_owned(),
-            Some(Value::String(t)) if not_an_access_token && t.eq_ignore_ascii_case("n_a") => {
-                "N_A".to_owned()
-            }
+            Some(Value::String(t)) if not_an_access_token && t.eq_ignore_ascii_case("n_a") => "N_A".to_owned(),
             Some(Value::String(t)) => {
                 return Err(endpoint_err(format!(
                     "the token response's token_type is {}: only Bearer tokens are accepted",
                     quote(t)
                 )))
             }
-            None => {
-                return Err(endpoint_err(
-                    "the token response has no token_type (RFC 6749 §5.1 requires it)",
-                ))
-            }
-            Some(_) => {
-                return Err(endpoint_err(
-                    "the token response's token_type is not a string",
-                ))
-            }
+            None => return Err(endpoint_err("the token response has no token_type (RFC 6749 §5.1 requires it)")),
+            Some(_) => return Err(endpoint_err("the token response's token_type is not a string")),
         };
         if let Some(expected) = expect_issued_type {
             if issued_token_type.as_deref() != Some(expected) {
                 return Err(endpoint_err(format!(
                     "the exchange issued {} instead of {}",
-                    quote(
-                        issued_token_type
-                            .as_deref()
-                            .unwrap_or("no issued_token_type")
-                    ),
+                    quote(issued_token_type.as_deref().unwrap_or("no issued_token_type")),
                     quote(expected)
                 )));
             }
@@ -719,9 +602,7 @@ impl TokenClient {
 
     /// A bearer token for a key source that needs one (`jwks_auth`).
     pub(crate) fn bearer_for_key_source(&self) -> std::result::Result<String, String> {
-        self.client_credentials(&TokenRequest::default())
-            .map(|t| t.access_token)
-            .map_err(|e| e.to_string())
+        self.client_credentials(&TokenRequest::default()).map(|t| t.access_token).map_err(|e| e.to_string())
     }
 }
 
@@ -749,22 +630,13 @@ mod tests {
         assert_eq!(lifetime(Some(&serde_json::json!(0))), Duration::ZERO);
         assert_eq!(lifetime(Some(&serde_json::json!(-5))), Duration::ZERO);
         assert_eq!(lifetime(Some(&serde_json::json!(1e300))), MAX_LIFETIME);
-        assert_eq!(
-            lifetime(Some(&serde_json::json!("120"))),
-            Duration::from_secs(120)
-        );
+        assert_eq!(lifetime(Some(&serde_json::json!("120"))), Duration::from_secs(120));
         assert_eq!(lifetime(Some(&serde_json::json!("soon"))), DEFAULT_LIFETIME);
-        assert_eq!(
-            lifetime(Some(&serde_json::json!(300))),
-            Duration::from_secs(300)
-        );
+        assert_eq!(lifetime(Some(&serde_json::json!(300))), Duration::from_secs(300));
     }
 
     #[test]
     fn basic_credentials_are_form_encoded() {
-        assert_eq!(
-            *basic_credentials("a b", "p:w"),
-            STANDARD.encode("a+b:p%3Aw")
-        );
+        assert_eq!(*basic_credentials("a b", "p:w"), STANDARD.encode("a+b:p%3Aw"));
     }
 }

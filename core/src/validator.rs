@@ -26,7 +26,6 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::claims;
 use crate::config::{defaults, Config, Discovery, IssuerConfig};
 use crate::error::{quote, Error, ErrorCode, Result};
 use crate::extract::{extract_token, Request};
@@ -38,6 +37,7 @@ use crate::keys::KeySet;
 use crate::policy::Policy;
 use crate::principal::Principal;
 use crate::token_client::TokenClient;
+use crate::claims;
 
 /// A configured validator. Cheap to clone, `Send + Sync`: share one per service.
 #[derive(Clone)]
@@ -70,10 +70,7 @@ fn token_shape_hint(e: Error, token: &str) -> Error {
     if e.code() != ErrorCode::MalformedToken {
         return e;
     }
-    let hint = if token
-        .get(..7)
-        .is_some_and(|p| p.eq_ignore_ascii_case("bearer "))
-    {
+    let hint = if token.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("bearer ")) {
         "the text starts with \"Bearer \": pass the token alone (validate takes the token; authenticate takes \
          the request's headers and strips the scheme)"
     } else if token.trim() != token {
@@ -81,10 +78,7 @@ fn token_shape_hint(e: Error, token: &str) -> Error {
     } else {
         return e;
     };
-    Error::new(
-        ErrorCode::MalformedToken,
-        format!("{} ({hint})", e.message()),
-    )
+    Error::new(ErrorCode::MalformedToken, format!("{} ({hint})", e.message()))
 }
 
 enum Stop {
@@ -119,10 +113,7 @@ enum Verdict {
 
 fn verify(keys: &KeySet, jws: &Jws<'_>) -> Verdict {
     if !jws.kid.as_deref().is_some_and(|kid| keys.has_kid(kid)) {
-        let n = keys
-            .candidates(jws.kid.as_deref())
-            .filter(|k| k.accepts(jws.alg))
-            .count();
+        let n = keys.candidates(jws.kid.as_deref()).filter(|k| k.accepts(jws.alg)).count();
         if n > MAX_KEYS_WITHOUT_KID {
             return Verdict::TooManyKeys(n);
         }
@@ -171,26 +162,15 @@ fn verdict_error(v: Verdict, jws: &Jws<'_>) -> Result<()> {
     }
 }
 
-fn build_key_source(
-    c: &IssuerConfig,
-    issuer: &str,
-    config: &Config,
-    http: &Arc<HttpClient>,
-) -> Result<KeySource> {
+fn build_key_source(c: &IssuerConfig, issuer: &str, config: &Config, http: &Arc<HttpClient>) -> Result<KeySource> {
     let discovery = match &c.discovery {
         None | Some(Discovery::Enabled(false)) => None,
         Some(d) => Some(d),
     };
-    let count = [
-        c.jwks_url.is_some(),
-        discovery.is_some(),
-        c.jwks.is_some(),
-        c.pem.is_some(),
-        c.hmac_secret.is_some(),
-    ]
-    .iter()
-    .filter(|x| **x)
-    .count();
+    let count = [c.jwks_url.is_some(), discovery.is_some(), c.jwks.is_some(), c.pem.is_some(), c.hmac_secret.is_some()]
+        .iter()
+        .filter(|x| **x)
+        .count();
     if count != 1 {
         return Err(config_err(format!(
             "issuer {}: exactly one key source is required (jwks_url, discovery, jwks, pem or hmac_secret), found {count}",
@@ -200,9 +180,7 @@ fn build_key_source(
     let auth = match &c.jwks_auth {
         None => None,
         Some(_) if c.jwks_url.is_none() && discovery.is_none() => {
-            return Err(config_err(
-                "jwks_auth needs a remote key source (jwks_url or discovery)",
-            ));
+            return Err(config_err("jwks_auth needs a remote key source (jwks_url or discovery)"));
         }
         Some(client) => {
             let mut client = client.clone();
@@ -235,10 +213,7 @@ fn build_key_source(
     }
     if let Some(d) = discovery {
         let locator = match d {
-            Discovery::Url(url) => Locator::Discovery {
-                urls: vec![url.clone()],
-                issuer: issuer.to_owned(),
-            },
+            Discovery::Url(url) => Locator::Discovery { urls: vec![url.clone()], issuer: issuer.to_owned() },
             _ => Locator::discovery_for(issuer),
         };
         if let Locator::Discovery { urls, .. } = &locator {
@@ -251,18 +226,13 @@ fn build_key_source(
     let inline = |set: std::result::Result<KeySet, String>, what: &str| {
         let set = set.map_err(|e| config_err(format!("{what}: {e}")))?;
         if set.is_empty() {
-            return Err(config_err(format!(
-                "{what}: no usable signing key ({} skipped)",
-                set.skipped
-            )));
+            return Err(config_err(format!("{what}: no usable signing key ({} skipped)", set.skipped)));
         }
         Ok(KeySource::Static(set))
     };
     if let Some(jwks) = &c.jwks {
         let doc = match jwks {
-            Value::String(text) => {
-                serde_json::from_str(text).map_err(|e| config_err(format!("jwks: {e}")))?
-            }
+            Value::String(text) => serde_json::from_str(text).map_err(|e| config_err(format!("jwks: {e}")))?,
             other => other.clone(),
         };
         return inline(KeySet::from_jwks(&doc), "jwks");
@@ -307,9 +277,7 @@ impl Validator {
                     || top.pem.is_some()
                     || top.hmac_secret.is_some();
                 if top_source {
-                    return Err(config_err(
-                        "with issuers, issuer and key sources go inside each entry",
-                    ));
+                    return Err(config_err("with issuers, issuer and key sources go inside each entry"));
                 }
                 if list.is_empty() {
                     return Err(config_err("issuers must not be empty"));
@@ -322,10 +290,7 @@ impl Validator {
         for entry in entries {
             let policy = Policy::resolve(entry, top, entry.hmac_secret.is_some())?;
             if issuers.iter().any(|t| t.policy.issuer == policy.issuer) {
-                return Err(config_err(format!(
-                    "issuer {} is listed twice",
-                    quote(&policy.issuer)
-                )));
+                return Err(config_err(format!("issuer {} is listed twice", quote(&policy.issuer))));
             }
             let keys = build_key_source(entry, &policy.issuer, &config, &http)?;
             issuers.push(Trusted { policy, keys });
@@ -376,8 +341,7 @@ impl Validator {
         if token.len() > self.inner.max_token_bytes {
             return Err(too_large(token.len(), self.inner.max_token_bytes));
         }
-        std::str::from_utf8(token)
-            .map_err(|_| Error::new(ErrorCode::MalformedToken, "the token is not UTF-8 text"))
+        std::str::from_utf8(token).map_err(|_| Error::new(ErrorCode::MalformedToken, "the token is not UTF-8 text"))
     }
 
     /// Extract the token from a request and validate it.
@@ -414,18 +378,13 @@ impl Validator {
             [] => Vec::new(),
             [(issuer, r)] => vec![(issuer, r.force_refresh())],
             _ => std::thread::scope(|s| {
-                let handles: Vec<_> = remotes
-                    .iter()
-                    .map(|(issuer, r)| (*issuer, s.spawn(move || r.force_refresh())))
-                    .collect();
+                let handles: Vec<_> =
+                    remotes.iter().map(|(issuer, r)| (*issuer, s.spawn(move || r.force_refresh()))).collect();
                 handles
                     .into_iter()
                     .map(|(issuer, h)| {
                         let outcome = h.join().unwrap_or_else(|_| {
-                            Err(Error::new(
-                                ErrorCode::KeySourceUnavailable,
-                                "internal error while fetching keys",
-                            ))
+                            Err(Error::new(ErrorCode::KeySourceUnavailable, "internal error while fetching keys"))
                         });
                         (issuer, outcome)
                     })
@@ -434,20 +393,13 @@ impl Validator {
         };
         let failures: Vec<String> = outcomes
             .into_iter()
-            .filter_map(|(issuer, r)| {
-                r.err()
-                    .map(|e| format!("issuer {}: {}", quote(issuer), e.message()))
-            })
+            .filter_map(|(issuer, r)| r.err().map(|e| format!("issuer {}: {}", quote(issuer), e.message())))
             .collect();
         match failures.len() {
             0 => Ok(()),
             n => Err(Error::new(
                 ErrorCode::KeySourceUnavailable,
-                format!(
-                    "{n} of {} issuers have no keys: {}",
-                    self.inner.issuers.len(),
-                    failures.join("; ")
-                ),
+                format!("{n} of {} issuers have no keys: {}", self.inner.issuers.len(), failures.join("; ")),
             )),
         }
     }
@@ -469,7 +421,8 @@ impl Validator {
             .ok_or_else(|| {
                 let configured: Vec<String> = issuers.iter().take(8).map(|t| quote(&t.policy.issuer)).collect();
                 let more = if issuers.len() > 8 { format!(" and {} more", issuers.len() - 8) } else { String::new() };
-                let token = iss.map_or_else(|| "the token has no iss".to_owned(), |i| format!("the token's iss is {}", quote(i)));
+                let token =
+                    iss.map_or_else(|| "the token has no iss".to_owned(), |i| format!("the token's iss is {}", quote(i)));
                 let hint = iss
                     .and_then(|i| issuers.iter().find_map(|t| crate::error::near_miss_hint(&t.policy.issuer, i)))
                     .unwrap_or("");
@@ -492,11 +445,7 @@ impl Validator {
         let jws = segments.parse().map_err(|e| token_shape_hint(e, token))?;
         let trusted = self.select(&jws)?;
         if !trusted.policy.algorithms.contains(jws.alg) {
-            return Err(Error::new(
-                ErrorCode::AlgorithmNotAllowed,
-                format!("algorithm {} is not allowed", jws.alg),
-            )
-            .into());
+            return Err(Error::new(ErrorCode::AlgorithmNotAllowed, format!("algorithm {} is not allowed", jws.alg)).into());
         }
         match &trusted.keys {
             KeySource::Static(keys) => verdict_error(verify(keys, &jws), &jws)?,
@@ -516,21 +465,12 @@ impl Validator {
                 verdict_error(verify(&keys, &jws), &jws)?;
             }
         }
-        Ok(claims::check(
-            &trusted.policy,
-            jws,
-            token,
-            now,
-            inner.leeway_s,
-        )?)
+        Ok(claims::check(&trusted.policy, jws, token, now, inner.leeway_s)?)
     }
 }
 
 fn too_large(len: usize, max: usize) -> Error {
-    Error::new(
-        ErrorCode::TokenTooLarge,
-        format!("the token is {len} bytes, over the {max} byte limit"),
-    )
+    Error::new(ErrorCode::TokenTooLarge, format!("the token is {len} bytes, over the {max} byte limit"))
 }
 
 fn settle(r: std::result::Result<Principal, Stop>) -> Result<Principal> {
@@ -538,10 +478,7 @@ fn settle(r: std::result::Result<Principal, Stop>) -> Result<Principal> {
         Ok(p) => Ok(p),
         Err(Stop::Error(e)) => Err(e),
         // Only runs with network allowed reach here, and those never ask for it.
-        Err(Stop::NeedsNetwork) => Err(Error::new(
-            ErrorCode::KeySourceUnavailable,
-            "keys are not available",
-        )),
+        Err(Stop::NeedsNetwork) => Err(Error::new(ErrorCode::KeySourceUnavailable, "keys are not available")),
     }
 }
 

@@ -55,25 +55,19 @@ fn json_eq_exact(a: &str, b: &str) -> bool {
             ) else {
                 return false;
             };
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq_exact(v.get(), w.get())))
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq_exact(v.get(), w.get())))
         }
         (Some(b'['), Some(b'[')) => {
-            let (Ok(x), Ok(y)) = (
-                serde_json::from_str::<Vec<Box<RawValue>>>(a),
-                serde_json::from_str::<Vec<Box<RawValue>>>(b),
-            ) else {
+            let (Ok(x), Ok(y)) =
+                (serde_json::from_str::<Vec<Box<RawValue>>>(a), serde_json::from_str::<Vec<Box<RawValue>>>(b))
+            else {
                 return false;
             };
-            x.len() == y.len()
-                && x.iter()
-                    .zip(&y)
-                    .all(|(v, w)| json_eq_exact(v.get(), w.get()))
+            x.len() == y.len() && x.iter().zip(&y).all(|(v, w)| json_eq_exact(v.get(), w.get()))
         }
-        (Some(b'"'), Some(b'"')) => serde_json::from_str::<String>(a)
-            .ok()
-            .is_some_and(|x| serde_json::from_str::<String>(b).ok() == Some(x)),
+        (Some(b'"'), Some(b'"')) => {
+            serde_json::from_str::<String>(a).ok().is_some_and(|x| serde_json::from_str::<String>(b).ok() == Some(x))
+        }
         _ => a == b,
     }
 }
@@ -88,11 +82,7 @@ fn run(case: &Case) -> Result<(), String> {
             return Err("expected the configuration to be refused at construction".into())
         }
         (Err(e), code) if code != Some("invalid_config") => {
-            return Err(format!(
-                "the configuration was refused: {} ({})",
-                e.code(),
-                e.message()
-            ))
+            return Err(format!("the configuration was refused: {} ({})", e.code(), e.message()))
         }
         _ => {}
     }
@@ -101,8 +91,7 @@ fn run(case: &Case) -> Result<(), String> {
         Ok(validator) => match (&case.token, &case.request) {
             (Some(token), None) => validator.validate_at(token, case.now),
             (None, Some(request)) => {
-                let request =
-                    Request::from_json(request.get()).map_err(|e| format!("request JSON: {e}"))?;
+                let request = Request::from_json(request.get()).map_err(|e| format!("request JSON: {e}"))?;
                 validator.authenticate_at(&request, case.now)
             }
             _ => return Err("a case needs exactly one of token / request".into()),
@@ -110,8 +99,7 @@ fn run(case: &Case) -> Result<(), String> {
     };
     match (outcome, expect.ok) {
         (Ok(principal), true) => {
-            let got: Value =
-                serde_json::from_str(&principal.to_json()).map_err(|e| format!("to_json: {e}"))?;
+            let got: Value = serde_json::from_str(&principal.to_json()).map_err(|e| format!("to_json: {e}"))?;
             let mut diffs = Vec::new();
             for (field, want) in expect.principal.iter().flatten() {
                 let have = got.get(field).unwrap_or(&Value::Null);
@@ -121,17 +109,12 @@ fn run(case: &Case) -> Result<(), String> {
             }
             if let Some(token) = &case.token {
                 if &principal.token != token {
-                    diffs
-                        .push("token: the Principal does not carry the validated token".to_owned());
+                    diffs.push("token: the Principal does not carry the validated token".to_owned());
                 }
             }
             if let Some(claims) = &expect.claims {
                 if !json_eq_exact(claims.get(), principal.claims_json()) {
-                    diffs.push(format!(
-                        "claims: expected {}, got {}",
-                        claims.get(),
-                        principal.claims_json()
-                    ));
+                    diffs.push(format!("claims: expected {}, got {}", claims.get(), principal.claims_json()));
                 }
             }
             if diffs.is_empty() {
@@ -140,31 +123,15 @@ fn run(case: &Case) -> Result<(), String> {
                 Err(diffs.join("; "))
             }
         }
-        (Ok(_), false) => Err(format!(
-            "expected {}, got a Principal",
-            expect.code.as_deref().unwrap_or("?")
-        )),
-        (Err(e), true) => Err(format!(
-            "expected success, got {} ({})",
-            e.code(),
-            e.message()
-        )),
+        (Ok(_), false) => Err(format!("expected {}, got a Principal", expect.code.as_deref().unwrap_or("?"))),
+        (Err(e), true) => Err(format!("expected success, got {} ({})", e.code(), e.message())),
         (Err(e), false) => {
             let mut diffs = Vec::new();
             if Some(e.code().as_str()) != expect.code.as_deref() {
-                diffs.push(format!(
-                    "code: expected {:?}, got {} ({})",
-                    expect.code,
-                    e.code(),
-                    e.message()
-                ));
+                diffs.push(format!("code: expected {:?}, got {} ({})", expect.code, e.code(), e.message()));
             }
             if e.http_status() != expect.status {
-                diffs.push(format!(
-                    "status: expected {:?}, got {:?}",
-                    expect.status,
-                    e.http_status()
-                ));
+                diffs.push(format!("status: expected {:?}, got {:?}", expect.status, e.http_status()));
             }
             if e.www_authenticate() != expect.www_authenticate {
                 diffs.push(format!(
@@ -222,10 +189,7 @@ fn exact_json_comparison() {
         r#"{"a":12345678901234567890123,"b":[1,"x"]}"#,
         r#"{ "b": [1, "x"], "a": 12345678901234567890123 }"#
     ));
-    assert!(!json_eq_exact(
-        r#"{"a":12345678901234567890123}"#,
-        r#"{"a":12345678901234567890124}"#
-    ));
+    assert!(!json_eq_exact(r#"{"a":12345678901234567890123}"#, r#"{"a":12345678901234567890124}"#));
     assert!(!json_eq_exact(r#"{"a":1}"#, r#"{"a":1,"b":2}"#));
     assert!(json_eq_exact(r#""\u00fc""#, "\"ü\""));
 }

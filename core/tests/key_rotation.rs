@@ -29,29 +29,20 @@ fn all_at_once(v: &Validator, token: &str) -> Vec<Result<(), ErrorCode>> {
             })
         })
         .collect();
-    handles
-        .into_iter()
-        .map(|h| h.join().expect("no panic"))
-        .collect()
+    handles.into_iter().map(|h| h.join().expect("no panic")).collect()
 }
 
 #[test]
 fn after_a_rotation_concurrent_validations_share_one_refetch_at_the_dev_issuer() {
     let issuer = Issuer::start(IssuerOptions::default()).unwrap();
     let v = Validator::new(
-        Config::from_value(
-            json!({"issuer": issuer.issuer(), "audience": "orders", "discovery": true,
-                                   "jwks_refresh_cooldown_s": 1}),
-        )
+        Config::from_value(json!({"issuer": issuer.issuer(), "audience": "orders", "discovery": true,
+                                   "jwks_refresh_cooldown_s": 1}))
         .unwrap(),
     )
     .unwrap();
     v.refresh().unwrap();
-    let mint = || {
-        issuer
-            .mint(&MintRequest::new(json!({"sub": "alice", "aud": "orders"})))
-            .unwrap()
-    };
+    let mint = || issuer.mint(&MintRequest::new(json!({"sub": "alice", "aud": "orders"}))).unwrap();
     assert!(v.validate(&mint()).is_ok());
     for round in 0..3 {
         // Let the cooldown of the previous fetch pass, then rotate: the old keys stay published.
@@ -60,15 +51,8 @@ fn after_a_rotation_concurrent_validations_share_one_refetch_at_the_dev_issuer()
         let token = mint();
         let before = issuer.jwks_requests();
         let outcomes = all_at_once(&v, &token);
-        assert!(
-            outcomes.iter().all(Result::is_ok),
-            "round {round}: {outcomes:?}"
-        );
-        assert_eq!(
-            issuer.jwks_requests() - before,
-            1,
-            "round {round}: one refetch for {THREADS} threads"
-        );
+        assert!(outcomes.iter().all(Result::is_ok), "round {round}: {outcomes:?}");
+        assert_eq!(issuer.jwks_requests() - before, 1, "round {round}: one refetch for {THREADS} threads");
         // The next validations of that token are answered from the cache.
         assert!(v.validate(&token).is_ok());
         assert_eq!(issuer.jwks_requests() - before, 1);
@@ -79,31 +63,19 @@ fn after_a_rotation_concurrent_validations_share_one_refetch_at_the_dev_issuer()
 fn inside_the_cooldown_unknown_kids_are_refused_at_once_even_concurrently() {
     let issuer = Issuer::start(IssuerOptions::default()).unwrap();
     let v = Validator::new(
-        Config::from_value(
-            json!({"issuer": issuer.issuer(), "audience": "orders", "jwks_url": issuer.jwks_url()}),
-        )
-        .unwrap(),
+        Config::from_value(json!({"issuer": issuer.issuer(), "audience": "orders", "jwks_url": issuer.jwks_url()}))
+            .unwrap(),
     )
     .unwrap();
     v.refresh().unwrap();
     let fetched = issuer.jwks_requests();
     issuer.rotate();
-    let token = issuer
-        .mint(&MintRequest::new(json!({"sub": "alice", "aud": "orders"})))
-        .unwrap();
+    let token = issuer.mint(&MintRequest::new(json!({"sub": "alice", "aud": "orders"}))).unwrap();
     // Default cooldown 30 s, started by the warm-up fetch: no refetch allowed.
     let outcomes = all_at_once(&v, &token);
-    assert!(
-        outcomes.iter().all(|o| *o == Err(ErrorCode::KeyNotFound)),
-        "{outcomes:?}"
-    );
+    assert!(outcomes.iter().all(|o| *o == Err(ErrorCode::KeyNotFound)), "{outcomes:?}");
     assert_eq!(issuer.jwks_requests(), fetched);
-    assert_eq!(
-        v.validate_cached(&token, meshauth::now())
-            .unwrap_err()
-            .code(),
-        ErrorCode::KeyNotFound
-    );
+    assert_eq!(v.validate_cached(&token, meshauth::now()).unwrap_err().code(), ErrorCode::KeyNotFound);
 }
 
 #[test]
@@ -118,9 +90,7 @@ fn a_validation_needing_an_unknown_kid_waits_for_the_fetch_in_flight() {
         .unwrap(),
     )
     .unwrap();
-    assert!(v
-        .validate_at(&old.sign(&claims("https://issuer.test", "orders")), NOW)
-        .is_ok());
+    assert!(v.validate_at(&old.sign(&claims("https://issuer.test", "orders")), NOW).is_ok());
     thread::sleep(Duration::from_millis(1100));
     // The issuer rotated; its JWKS answers slowly.
     server.set(Mode::Slow(Duration::from_millis(600), jwks(&[&old, &new])));
@@ -134,21 +104,11 @@ fn a_validation_needing_an_unknown_kid_waits_for_the_fetch_in_flight() {
     // network wait is needed (the async APIs then wait off their event loop)…
     assert!(v.validate_cached(&token, NOW).unwrap().is_none());
     // …and the blocking path waits for that fetch and is decided on the new set.
-    assert_eq!(
-        v.validate_at(&token, NOW).unwrap().subject.as_deref(),
-        Some("alice")
-    );
+    assert_eq!(v.validate_at(&token, NOW).unwrap().subject.as_deref(), Some("alice"));
     assert_eq!(leader.join().unwrap().unwrap().as_deref(), Some("alice"));
-    assert_eq!(
-        server.hits(),
-        2,
-        "the waiting validation made no fetch of its own"
-    );
+    assert_eq!(server.hits(), 2, "the waiting validation made no fetch of its own");
     // An old-key token is still valid, from the cache.
-    assert!(v
-        .validate_cached(&old.sign(&claims("https://issuer.test", "orders")), NOW)
-        .unwrap()
-        .is_some());
+    assert!(v.validate_cached(&old.sign(&claims("https://issuer.test", "orders")), NOW).unwrap().is_some());
 }
 
 #[test]
@@ -163,28 +123,17 @@ fn the_wait_for_a_fetch_in_flight_is_bounded_by_the_fetch_deadline() {
         .unwrap(),
     )
     .unwrap();
-    assert!(v
-        .validate_at(&old.sign(&claims("https://issuer.test", "orders")), NOW)
-        .is_ok());
+    assert!(v.validate_at(&old.sign(&claims("https://issuer.test", "orders")), NOW).is_ok());
     thread::sleep(Duration::from_millis(1100));
     // Slower than the deadline: the fetch is abandoned, the waiters are answered.
     server.set(Mode::Slow(Duration::from_millis(3000), jwks(&[&old, &new])));
     let token = new.sign(&claims("https://issuer.test", "orders"));
     let started = std::time::Instant::now();
     let outcomes = all_at_once(&v, &token);
-    assert!(
-        outcomes.iter().all(|o| *o == Err(ErrorCode::KeyNotFound)),
-        "{outcomes:?}"
-    );
+    assert!(outcomes.iter().all(|o| *o == Err(ErrorCode::KeyNotFound)), "{outcomes:?}");
     // Generous margin (deadline 500 ms + grace): proof that nobody waited for the 3 s answer.
-    assert!(
-        started.elapsed() < Duration::from_millis(2500),
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() < Duration::from_millis(2500), "{:?}", started.elapsed());
     assert_eq!(server.hits(), 2, "one refetch");
     // Keys held before are still served.
-    assert!(v
-        .validate_at(&old.sign(&claims("https://issuer.test", "orders")), NOW)
-        .is_ok());
+    assert!(v.validate_at(&old.sign(&claims("https://issuer.test", "orders")), NOW).is_ok());
 }

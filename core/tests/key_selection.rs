@@ -11,9 +11,7 @@ fn claims() -> serde_json::Value {
 }
 
 fn code(v: &Validator, token: &str) -> &'static str {
-    v.validate_at(token, NOW)
-        .map(|_| "ok")
-        .unwrap_or_else(|e| e.code().as_str())
+    v.validate_at(token, NOW).map(|_| "ok").unwrap_or_else(|e| e.code().as_str())
 }
 
 #[test]
@@ -21,13 +19,7 @@ fn kid_less_keys_answer_any_kid_of_their_family_only() {
     let rsa = SigningKey::generate(Algorithm::RS256, "").unwrap();
     let ec = SigningKey::generate(Algorithm::ES256, "ec-1").unwrap();
     let pem = rsa.public_key_pem().unwrap();
-    let v = Validator::new(
-        Config::from_value(
-            json!({"issuer": "https://issuer.test", "audience": "orders", "pem": pem}),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let v = Validator::new(Config::from_value(json!({"issuer": "https://issuer.test", "audience": "orders", "pem": pem})).unwrap()).unwrap();
     // A PEM key has no kid: a token naming any kid is verified with it.
     let t = sign_json(&rsa, &json!({"alg": "RS256", "kid": "whatever"}), &claims()).unwrap();
     assert_eq!(code(&v, &t), "ok");
@@ -40,18 +32,13 @@ fn kid_less_keys_answer_any_kid_of_their_family_only() {
     let mut rsa_jwk = rsa.with_kid("rsa-1").public_jwk();
     rsa_jwk.as_object_mut().unwrap().remove("alg");
     let v = Validator::new(
-        Config::from_value(
-            json!({"issuer": "https://issuer.test", "audience": "orders",
-                                   "jwks": {"keys": [rsa_jwk, ec.public_jwk()]}}),
-        )
+        Config::from_value(json!({"issuer": "https://issuer.test", "audience": "orders",
+                                   "jwks": {"keys": [rsa_jwk, ec.public_jwk()]}}))
         .unwrap(),
     )
     .unwrap();
     let t = sign_json(&ec, &json!({"alg": "ES256", "kid": "rsa-1"}), &claims()).unwrap();
-    assert_eq!(
-        v.validate_at(&t, NOW).unwrap_err().code(),
-        ErrorCode::AlgorithmNotAllowed
-    );
+    assert_eq!(v.validate_at(&t, NOW).unwrap_err().code(), ErrorCode::AlgorithmNotAllowed);
     let t = sign_json(&ec, &json!({"alg": "ES256", "kid": "ec-1"}), &claims()).unwrap();
     assert_eq!(code(&v, &t), "ok");
 }
@@ -59,12 +46,10 @@ fn kid_less_keys_answer_any_kid_of_their_family_only() {
 #[test]
 fn a_token_without_kid_is_tried_against_a_few_keys_only() {
     let key = SigningKey::generate(Algorithm::RS256, "").unwrap();
-    let others: Vec<SigningKey> = (0..3)
-        .map(|i| SigningKey::generate(Algorithm::RS256, &format!("other-{i}")).unwrap())
-        .collect();
+    let others: Vec<SigningKey> =
+        (0..3).map(|i| SigningKey::generate(Algorithm::RS256, &format!("other-{i}")).unwrap()).collect();
     let set = |n_others: usize| {
-        let mut keys: Vec<serde_json::Value> =
-            others[..n_others].iter().map(|k| k.public_jwk()).collect();
+        let mut keys: Vec<serde_json::Value> = others[..n_others].iter().map(|k| k.public_jwk()).collect();
         keys.push(key.with_kid("mine").public_jwk());
         Validator::new(
             Config::from_value(json!({"issuer": "https://issuer.test", "audience": "orders", "jwks": {"keys": keys}}))
@@ -86,17 +71,11 @@ fn a_token_without_kid_is_tried_against_a_few_keys_only() {
     let mut keys: Vec<serde_json::Value> = others[..2].iter().map(|k| k.public_jwk()).collect();
     keys.push(key.with_kid("mine").public_jwk());
     for alg in [Algorithm::ES256, Algorithm::EdDSA] {
-        keys.push(
-            SigningKey::generate(alg, &format!("{alg:?}"))
-                .unwrap()
-                .public_jwk(),
-        );
+        keys.push(SigningKey::generate(alg, &format!("{alg:?}")).unwrap().public_jwk());
     }
     let v = Validator::new(
-        Config::from_value(
-            json!({"issuer": "https://issuer.test", "audience": "orders", "jwks": {"keys": keys}}),
-        )
-        .unwrap(),
+        Config::from_value(json!({"issuer": "https://issuer.test", "audience": "orders", "jwks": {"keys": keys}}))
+            .unwrap(),
     )
     .unwrap();
     let r = v.validate_at(&token, NOW);

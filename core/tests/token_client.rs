@@ -33,10 +33,7 @@ struct Seen {
 
 impl Seen {
     fn param(&self, name: &str) -> Option<&str> {
-        self.form
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 }
 
@@ -54,22 +51,13 @@ impl FakeAs {
     /// metadata; GET /jwks `jwks` only with `Authorization: Bearer tok-…`.
     fn start(answer: Answer, jwks: Value) -> FakeAs {
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
-        let url = format!(
-            "http://127.0.0.1:{}",
-            server.server_addr().to_ip().unwrap().port()
-        );
+        let url = format!("http://127.0.0.1:{}", server.server_addr().to_ip().unwrap().port());
         let answer = Arc::new(Mutex::new(answer));
         let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
         let issued = Arc::new(AtomicUsize::new(0));
         for _ in 0..4 {
-            let (server, answer, seen, issued, url, jwks) = (
-                server.clone(),
-                answer.clone(),
-                seen.clone(),
-                issued.clone(),
-                url.clone(),
-                jwks.clone(),
-            );
+            let (server, answer, seen, issued, url, jwks) =
+                (server.clone(), answer.clone(), seen.clone(), issued.clone(), url.clone(), jwks.clone());
             thread::spawn(move || {
                 while let Ok(mut req) = server.recv() {
                     let authorization = req
@@ -80,14 +68,8 @@ impl FakeAs {
                     let path = req.url().to_owned();
                     let mut body = String::new();
                     let _ = req.as_reader().read_to_string(&mut body);
-                    let form = form_urlencoded::parse(body.as_bytes())
-                        .into_owned()
-                        .collect();
-                    seen.lock().unwrap().push(Seen {
-                        path: path.clone(),
-                        authorization: authorization.clone(),
-                        form,
-                    });
+                    let form = form_urlencoded::parse(body.as_bytes()).into_owned().collect();
+                    seen.lock().unwrap().push(Seen { path: path.clone(), authorization: authorization.clone(), form });
                     let respond = |status: u16, v: String| {
                         tiny_http::Response::from_string(v).with_status_code(status)
                     };
@@ -120,13 +102,7 @@ impl FakeAs {
                 }
             });
         }
-        FakeAs {
-            url,
-            answer,
-            seen,
-            issued,
-            server,
-        }
+        FakeAs { url, answer, seen, issued, server }
     }
 
     fn set(&self, a: Answer) {
@@ -134,20 +110,12 @@ impl FakeAs {
     }
 
     fn token_requests(&self) -> Vec<Seen> {
-        self.seen
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|s| s.path == "/token")
-            .cloned()
-            .collect()
+        self.seen.lock().unwrap().iter().filter(|s| s.path == "/token").cloned().collect()
     }
 
     fn client(&self, extra: Value) -> TokenClient {
         let mut cfg = json!({"token_endpoint": format!("{}/token", self.url), "client_id": "orders", "client_secret": "s3cret:x"});
-        cfg.as_object_mut()
-            .unwrap()
-            .extend(extra.as_object().unwrap().clone());
+        cfg.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
         TokenClient::from_value(cfg).unwrap()
     }
 }
@@ -167,17 +135,10 @@ fn client_credentials_are_cached_per_scope_and_audience() {
     let asrv = FakeAs::start(Answer::Token(json!({"expires_in": 300})), json!({}));
     let c = asrv.client(json!({}));
     let a = c.client_credentials(&scoped("a b")).unwrap();
-    assert_eq!(
-        c.client_credentials(&scoped("b a")).unwrap().access_token,
-        a.access_token,
-        "scope order is irrelevant"
-    );
+    assert_eq!(c.client_credentials(&scoped("b a")).unwrap().access_token, a.access_token, "scope order is irrelevant");
     let other = c.client_credentials(&scoped("c")).unwrap();
     assert_ne!(other.access_token, a.access_token);
-    let aud = TokenRequest::from_json(
-        r#"{"audience":"billing","resource":["https://billing.internal/"]}"#,
-    )
-    .unwrap();
+    let aud = TokenRequest::from_json(r#"{"audience":"billing","resource":["https://billing.internal/"]}"#).unwrap();
     c.client_credentials(&aud).unwrap();
     let reqs = asrv.token_requests();
     assert_eq!(reqs.len(), 3);
@@ -186,30 +147,13 @@ fn client_credentials_are_cached_per_scope_and_audience() {
     assert_eq!(reqs[2].param("audience"), Some("billing"));
     assert_eq!(reqs[2].param("resource"), Some("https://billing.internal/"));
     // client_secret_basic, with the RFC 6749 §2.3.1 form-encoding of id and secret.
-    assert_eq!(
-        reqs[0].authorization.as_deref(),
-        Some(format!("Basic {}", STANDARD.encode("orders:s3cret%3Ax")).as_str())
-    );
+    assert_eq!(reqs[0].authorization.as_deref(), Some(format!("Basic {}", STANDARD.encode("orders:s3cret%3Ax")).as_str()));
     assert_eq!(reqs[0].param("client_secret"), None);
-    assert!(c
-        .client_credentials_cached(&scoped("a b"))
-        .unwrap()
-        .is_some());
-    assert!(c
-        .client_credentials_cached(&scoped("zzz"))
-        .unwrap()
-        .is_none());
+    assert!(c.client_credentials_cached(&scoped("a b")).unwrap().is_some());
+    assert!(c.client_credentials_cached(&scoped("zzz")).unwrap().is_none());
     let exchange_only = TokenRequest::from_json(r#"{"scope": "a b", "actor_token": "x"}"#).unwrap();
-    assert_eq!(
-        c.client_credentials_cached(&exchange_only)
-            .unwrap_err()
-            .code(),
-        ErrorCode::InvalidConfig
-    );
-    assert_eq!(
-        a.authorization_header(),
-        format!("Bearer {}", a.access_token)
-    );
+    assert_eq!(c.client_credentials_cached(&exchange_only).unwrap_err().code(), ErrorCode::InvalidConfig);
+    assert_eq!(a.authorization_header(), format!("Bearer {}", a.access_token));
 }
 
 #[test]
@@ -219,10 +163,7 @@ fn client_secret_post_sends_the_credentials_in_the_form() {
     c.client_credentials(&TokenRequest::default()).unwrap();
     let r = &asrv.token_requests()[0];
     assert_eq!(r.authorization, None);
-    assert_eq!(
-        (r.param("client_id"), r.param("client_secret")),
-        (Some("orders"), Some("s3cret:x"))
-    );
+    assert_eq!((r.param("client_id"), r.param("client_secret")), (Some("orders"), Some("s3cret:x")));
 }
 
 #[test]
@@ -238,21 +179,14 @@ fn expires_in_variants_never_cache_forever() {
         let c = asrv.client(json!({}));
         let first = c.client_credentials(&TokenRequest::default()).unwrap();
         let second = c.client_credentials(&TokenRequest::default()).unwrap();
-        assert_eq!(
-            first.access_token == second.access_token,
-            cached,
-            "{expires_in}"
-        );
+        assert_eq!(first.access_token == second.access_token, cached, "{expires_in}");
     }
 }
 
 #[test]
 fn oauth_errors_carry_the_error_and_never_the_secret() {
     let asrv = FakeAs::start(
-        Answer::Error(
-            401,
-            json!({"error": "invalid_client", "error_description": "bad secret"}),
-        ),
+        Answer::Error(401, json!({"error": "invalid_client", "error_description": "bad secret"})),
         json!({}),
     );
     let c = asrv.client(json!({}));
@@ -264,28 +198,16 @@ fn oauth_errors_carry_the_error_and_never_the_secret() {
 
     // A new client (a new cache) per answer: a refusal is remembered for the back-off.
     asrv.set(Answer::Error(503, json!({"nope": 1})));
-    let err = asrv
-        .client(json!({}))
-        .client_credentials(&TokenRequest::default())
-        .unwrap_err();
-    assert_eq!(
-        (err.code(), err.oauth_error()),
-        (ErrorCode::TokenEndpointError, None)
-    );
+    let err = asrv.client(json!({})).client_credentials(&TokenRequest::default()).unwrap_err();
+    assert_eq!((err.code(), err.oauth_error()), (ErrorCode::TokenEndpointError, None));
     assert!(err.message().contains("503"));
 
     asrv.set(Answer::Garbage);
-    let err = asrv
-        .client(json!({}))
-        .client_credentials(&TokenRequest::default())
-        .unwrap_err();
+    let err = asrv.client(json!({})).client_credentials(&TokenRequest::default()).unwrap_err();
     assert_eq!(err.code(), ErrorCode::TokenEndpointError);
 
     asrv.set(Answer::Token(json!({"access_token": ""})));
-    assert_eq!(
-        c.client_credentials(&scoped("x")).unwrap_err().code(),
-        ErrorCode::TokenEndpointError
-    );
+    assert_eq!(c.client_credentials(&scoped("x")).unwrap_err().code(), ErrorCode::TokenEndpointError);
 }
 
 #[test]
@@ -294,34 +216,20 @@ fn authorization_server_down_is_token_endpoint_error() {
     let url = asrv.url.clone();
     drop(asrv);
     thread::sleep(Duration::from_millis(50));
-    let c = TokenClient::from_value(
-        json!({"token_endpoint": format!("{url}/token"), "client_id": "a", "client_secret": "b",
-                                          "http_timeout_ms": 500}),
-    )
-    .unwrap();
-    assert_eq!(
-        c.client_credentials(&TokenRequest::default())
-            .unwrap_err()
-            .code(),
-        ErrorCode::TokenEndpointError
-    );
+    let c = TokenClient::from_value(json!({"token_endpoint": format!("{url}/token"), "client_id": "a", "client_secret": "b",
+                                          "http_timeout_ms": 500}))
+        .unwrap();
+    assert_eq!(c.client_credentials(&TokenRequest::default()).unwrap_err().code(), ErrorCode::TokenEndpointError);
 }
 
 #[test]
 fn concurrent_callers_share_one_request() {
-    let asrv = FakeAs::start(
-        Answer::Slow(Duration::from_millis(300), json!({"expires_in": 300})),
-        json!({}),
-    );
+    let asrv = FakeAs::start(Answer::Slow(Duration::from_millis(300), json!({"expires_in": 300})), json!({}));
     let c = asrv.client(json!({}));
     let handles: Vec<_> = (0..8)
         .map(|_| {
             let c = c.clone();
-            thread::spawn(move || {
-                c.client_credentials(&TokenRequest::default())
-                    .unwrap()
-                    .access_token
-            })
+            thread::spawn(move || c.client_credentials(&TokenRequest::default()).unwrap().access_token)
         })
         .collect();
     let tokens: Vec<String> = handles.into_iter().map(|h| h.join().unwrap()).collect();
@@ -338,86 +246,44 @@ fn refreshes_ahead_and_serves_the_current_token_while_the_server_is_down() {
     thread::sleep(Duration::from_millis(3250));
     asrv.set(Answer::Error(500, json!({})));
     let during_outage = c.client_credentials(&TokenRequest::default()).unwrap();
-    assert_eq!(
-        during_outage.access_token, first.access_token,
-        "the current token keeps being served"
-    );
+    assert_eq!(during_outage.access_token, first.access_token, "the current token keeps being served");
     assert_eq!(asrv.token_requests().len(), 2, "one refresh was attempted");
     let again = c.client_credentials(&TokenRequest::default()).unwrap();
     assert_eq!(again.access_token, first.access_token);
     assert_eq!(asrv.token_requests().len(), 2, "retries back off");
     // Once it is no longer usable, the outage shows (the stored error: still backing off).
     thread::sleep(Duration::from_millis(600));
-    assert_eq!(
-        c.client_credentials(&TokenRequest::default())
-            .unwrap_err()
-            .code(),
-        ErrorCode::TokenEndpointError
-    );
-    assert_eq!(
-        asrv.token_requests().len(),
-        2,
-        "no request during the back-off"
-    );
+    assert_eq!(c.client_credentials(&TokenRequest::default()).unwrap_err().code(), ErrorCode::TokenEndpointError);
+    assert_eq!(asrv.token_requests().len(), 2, "no request during the back-off");
     // And a recovered server gives a new token once the back-off (5 s) is over.
     asrv.set(Answer::Token(json!({"expires_in": 300})));
     thread::sleep(Duration::from_millis(4500));
-    assert_ne!(
-        c.client_credentials(&TokenRequest::default())
-            .unwrap()
-            .access_token,
-        first.access_token
-    );
+    assert_ne!(c.client_credentials(&TokenRequest::default()).unwrap().access_token, first.access_token);
 }
 
 #[test]
 fn jwt_bearer_grant_with_basic_or_a_client_token() {
-    let asrv = FakeAs::start(
-        Answer::Token(json!({"expires_in": 300, "scope": "partner:read"})),
-        json!({}),
-    );
+    let asrv = FakeAs::start(Answer::Token(json!({"expires_in": 300, "scope": "partner:read"})), json!({}));
     let c = asrv.client(json!({}));
     let user = Signer::new("k").sign(&json!({"sub": "alice", "exp": meshauth::now() + 600}));
-    let req =
-        TokenRequest::from_json(r#"{"scope": "partner:read", "audience": "partner-api"}"#).unwrap();
+    let req = TokenRequest::from_json(r#"{"scope": "partner:read", "audience": "partner-api"}"#).unwrap();
     let t = c.jwt_bearer(&user, &req).unwrap();
     assert_eq!(t.scope.as_deref(), Some("partner:read"));
-    assert_eq!(
-        c.jwt_bearer(&user, &req).unwrap().access_token,
-        t.access_token,
-        "cached per subject token"
-    );
+    assert_eq!(c.jwt_bearer(&user, &req).unwrap().access_token, t.access_token, "cached per subject token");
     let r = &asrv.token_requests()[0];
-    assert_eq!(
-        r.param("grant_type"),
-        Some("urn:ietf:params:oauth:grant-type:jwt-bearer")
-    );
+    assert_eq!(r.param("grant_type"), Some("urn:ietf:params:oauth:grant-type:jwt-bearer"));
     assert_eq!(r.param("assertion"), Some(user.as_str()));
-    assert_eq!(
-        (r.param("scope"), r.param("audience")),
-        (Some("partner:read"), Some("partner-api"))
-    );
+    assert_eq!((r.param("scope"), r.param("audience")), (Some("partner:read"), Some("partner-api")));
     assert!(r.authorization.as_deref().unwrap().starts_with("Basic "));
 
-    let with_token =
-        TokenRequest::from_json(r#"{"audience": "partner-api", "use_client_token": true}"#)
-            .unwrap();
+    let with_token = TokenRequest::from_json(r#"{"audience": "partner-api", "use_client_token": true}"#).unwrap();
     c.jwt_bearer(&user, &with_token).unwrap();
     let reqs = asrv.token_requests();
     assert_eq!(reqs[1].param("grant_type"), Some("client_credentials"));
-    assert_eq!(
-        reqs[2].authorization.as_deref(),
-        Some("Bearer tok-1"),
-        "authenticated by its own client token"
-    );
+    assert_eq!(reqs[2].authorization.as_deref(), Some("Bearer tok-1"), "authenticated by its own client token");
     // Refused requests of this grant are token_endpoint_error too.
     asrv.set(Answer::Error(400, json!({"error": "invalid_grant"})));
-    let err = c
-        .jwt_bearer(
-            &Signer::new("k").sign(&json!({"sub": "bob", "exp": meshauth::now() + 600})),
-            &req,
-        )
-        .unwrap_err();
+    let err = c.jwt_bearer(&Signer::new("k").sign(&json!({"sub": "bob", "exp": meshauth::now() + 600})), &req).unwrap_err();
     assert_eq!(err.oauth_error(), Some("invalid_grant"));
 }
 
@@ -426,48 +292,27 @@ fn token_exchange_checks_the_issued_type_and_never_outlives_the_subject() {
     let issued = json!({"expires_in": 300, "issued_token_type": "urn:ietf:params:oauth:token-type:access_token"});
     let asrv = FakeAs::start(Answer::Token(issued), json!({}));
     let c = asrv.client(json!({}));
-    let req =
-        TokenRequest::from_json(r#"{"audience": "partner-api", "scope": "partner:read"}"#).unwrap();
+    let req = TokenRequest::from_json(r#"{"audience": "partner-api", "scope": "partner:read"}"#).unwrap();
     // The subject token expires in 1 s: the exchanged token is not used beyond that.
     let subject = Signer::new("k").sign(&json!({"sub": "alice", "exp": meshauth::now() + 1}));
     let t = c.token_exchange(&subject, &req).unwrap();
-    assert_eq!(
-        t.issued_token_type.as_deref(),
-        Some("urn:ietf:params:oauth:token-type:access_token")
-    );
+    assert_eq!(t.issued_token_type.as_deref(), Some("urn:ietf:params:oauth:token-type:access_token"));
     let r = &asrv.token_requests()[0];
-    assert_eq!(
-        r.param("grant_type"),
-        Some("urn:ietf:params:oauth:grant-type:token-exchange")
-    );
+    assert_eq!(r.param("grant_type"), Some("urn:ietf:params:oauth:grant-type:token-exchange"));
     assert_eq!(r.param("subject_token"), Some(subject.as_str()));
-    assert_eq!(
-        r.param("subject_token_type"),
-        Some("urn:ietf:params:oauth:token-type:access_token")
-    );
+    assert_eq!(r.param("subject_token_type"), Some("urn:ietf:params:oauth:token-type:access_token"));
     thread::sleep(Duration::from_millis(2100));
-    assert_ne!(
-        c.token_exchange(&subject, &req).unwrap().access_token,
-        t.access_token
-    );
+    assert_ne!(c.token_exchange(&subject, &req).unwrap().access_token, t.access_token);
 
-    let actor =
-        TokenRequest::from_json(r#"{"audience": "partner-api", "actor_token": "act.or.tok"}"#)
-            .unwrap();
+    let actor = TokenRequest::from_json(r#"{"audience": "partner-api", "actor_token": "act.or.tok"}"#).unwrap();
     c.token_exchange(&subject, &actor).unwrap();
     let last = asrv.token_requests().pop().unwrap();
     assert_eq!(last.param("actor_token"), Some("act.or.tok"));
-    assert_eq!(
-        last.param("actor_token_type"),
-        Some("urn:ietf:params:oauth:token-type:access_token")
-    );
+    assert_eq!(last.param("actor_token_type"), Some("urn:ietf:params:oauth:token-type:access_token"));
 
     asrv.set(Answer::Token(json!({"expires_in": 300, "issued_token_type": "urn:ietf:params:oauth:token-type:id_token"})));
     let other = Signer::new("k").sign(&json!({"sub": "carol", "exp": meshauth::now() + 600}));
-    assert_eq!(
-        c.token_exchange(&other, &req).unwrap_err().code(),
-        ErrorCode::TokenEndpointError
-    );
+    assert_eq!(c.token_exchange(&other, &req).unwrap_err().code(), ErrorCode::TokenEndpointError);
 }
 
 #[test]
@@ -476,47 +321,26 @@ fn private_key_jwt_signs_a_fresh_assertion_per_request() {
     let pkcs8 = Ed25519KeyPair::generate_pkcs8(&aws_lc_rs::rand::SystemRandom::new()).unwrap();
     let key = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
     let pem_text = pem::encode(&pem::Pem::new("PRIVATE KEY", pkcs8.as_ref().to_vec()));
-    let c = asrv.client(
-        json!({"client_secret": null, "private_key_pem": pem_text, "private_key_kid": "orders-key",
-                               "issuer": "https://as.example"}),
-    );
+    let c = asrv.client(json!({"client_secret": null, "private_key_pem": pem_text, "private_key_kid": "orders-key",
+                               "issuer": "https://as.example"}));
     c.client_credentials(&TokenRequest::default()).unwrap();
     c.client_credentials(&TokenRequest::default()).unwrap();
     let reqs = asrv.token_requests();
     let mut jtis = Vec::new();
     for r in &reqs {
         assert_eq!(r.authorization, None);
-        assert_eq!(
-            r.param("client_assertion_type"),
-            Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
-        );
+        assert_eq!(r.param("client_assertion_type"), Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer"));
         let assertion = r.param("client_assertion").unwrap();
         let (input, sig) = assertion.rsplit_once('.').unwrap();
         UnparsedPublicKey::new(&signature::ED25519, key.public_key().as_ref())
             .verify(input.as_bytes(), &URL_SAFE_NO_PAD.decode(sig).unwrap())
             .expect("the assertion verifies with the client's key");
-        let header: Value = serde_json::from_slice(
-            &URL_SAFE_NO_PAD
-                .decode(input.split('.').next().unwrap())
-                .unwrap(),
-        )
-        .unwrap();
+        let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(input.split('.').next().unwrap()).unwrap()).unwrap();
         assert_eq!(header["kid"], "orders-key");
-        let claims: Value = serde_json::from_slice(
-            &URL_SAFE_NO_PAD
-                .decode(input.split('.').nth(1).unwrap())
-                .unwrap(),
-        )
-        .unwrap();
-        assert_eq!(
-            (claims["iss"].as_str(), claims["sub"].as_str()),
-            (Some("orders"), Some("orders"))
-        );
+        let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(input.split('.').nth(1).unwrap()).unwrap()).unwrap();
+        assert_eq!((claims["iss"].as_str(), claims["sub"].as_str()), (Some("orders"), Some("orders")));
         assert_eq!(claims["aud"], "https://as.example");
-        assert_eq!(
-            claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
-            60
-        );
+        assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 60);
         jtis.push(claims["jti"].as_str().unwrap().to_owned());
     }
     assert_eq!(reqs.len(), 2);
@@ -535,25 +359,15 @@ fn configuration_errors_are_invalid_config() {
     ] {
         let err = TokenClient::from_value(cfg.clone()).err().expect("refused");
         assert_eq!(err.code(), ErrorCode::InvalidConfig, "{cfg}");
-        assert!(
-            !err.message().contains("\"b\""),
-            "no secret in {}",
-            err.message()
-        );
+        assert!(!err.message().contains("\"b\""), "no secret in {}", err.message());
     }
 }
 
 #[test]
 fn token_endpoint_by_discovery_and_authenticated_jwks() {
     let signer = Signer::new("k1");
-    let asrv = FakeAs::start(
-        Answer::Token(json!({"expires_in": 300})),
-        common::jwks(&[&signer]),
-    );
-    let c = TokenClient::from_value(
-        json!({"issuer": asrv.url, "client_id": "orders", "client_secret": "x"}),
-    )
-    .unwrap();
+    let asrv = FakeAs::start(Answer::Token(json!({"expires_in": 300})), common::jwks(&[&signer]));
+    let c = TokenClient::from_value(json!({"issuer": asrv.url, "client_id": "orders", "client_secret": "x"})).unwrap();
     c.client_credentials(&TokenRequest::default()).unwrap();
     assert_eq!(asrv.token_requests().len(), 1);
 
@@ -564,35 +378,15 @@ fn token_endpoint_by_discovery_and_authenticated_jwks() {
         .unwrap(),
     )
     .unwrap();
-    let p = v
-        .validate(
-            &signer.sign(&json!({"iss": asrv.url, "aud": "orders", "exp": meshauth::now() + 60})),
-        )
-        .unwrap();
+    let p = v.validate(&signer.sign(&json!({"iss": asrv.url, "aud": "orders", "exp": meshauth::now() + 60}))).unwrap();
     assert_eq!(p.issuer, asrv.url);
-    let jwks_req = asrv
-        .seen
-        .lock()
-        .unwrap()
-        .iter()
-        .find(|s| s.path == "/jwks")
-        .cloned()
-        .unwrap();
+    let jwks_req = asrv.seen.lock().unwrap().iter().find(|s| s.path == "/jwks").cloned().unwrap();
     assert!(jwks_req.authorization.unwrap().starts_with("Bearer tok-"));
-    assert_eq!(
-        asrv.token_requests().last().unwrap().param("scope"),
-        Some("jwks:read")
-    );
+    assert_eq!(asrv.token_requests().last().unwrap().param("scope"), Some("jwks:read"));
 
     // Without jwks_auth the same endpoint refuses: key_source_unavailable.
-    let plain = Validator::new(
-        Config::from_value(json!({"issuer": asrv.url, "audience": "orders", "discovery": true}))
-            .unwrap(),
-    )
-    .unwrap();
-    let err = plain
-        .validate(&signer.sign(&claims(&asrv.url, "orders")))
-        .unwrap_err();
+    let plain = Validator::new(Config::from_value(json!({"issuer": asrv.url, "audience": "orders", "discovery": true})).unwrap()).unwrap();
+    let err = plain.validate(&signer.sign(&claims(&asrv.url, "orders"))).unwrap_err();
     assert_eq!(err.code(), ErrorCode::KeySourceUnavailable);
     assert!(err.message().contains("401"));
 }

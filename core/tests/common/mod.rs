@@ -23,10 +23,7 @@ pub struct Signer {
 
 impl Signer {
     pub fn new(kid: &str) -> Signer {
-        Signer {
-            kid: kid.to_owned(),
-            key: Ed25519KeyPair::generate().expect("keygen"),
-        }
+        Signer { kid: kid.to_owned(), key: Ed25519KeyPair::generate().expect("keygen") }
     }
 
     pub fn jwk(&self) -> Value {
@@ -40,11 +37,8 @@ impl Signer {
 
     pub fn sign_with_kid(&self, kid: &str, claims: &Value) -> String {
         let header = json!({"alg": "EdDSA", "typ": "JWT", "kid": kid});
-        let input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
-        );
+        let input =
+            format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
         let sig = self.key.sign(input.as_bytes());
         format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig.as_ref()))
     }
@@ -85,44 +79,30 @@ impl TestServer {
         let mode = Arc::new(Mutex::new(mode));
         let routes: Arc<Mutex<Vec<(String, Value)>>> = Arc::new(Mutex::new(Vec::new()));
         for _ in 0..4 {
-            let (server, hits, mode, routes) =
-                (server.clone(), hits.clone(), mode.clone(), routes.clone());
+            let (server, hits, mode, routes) = (server.clone(), hits.clone(), mode.clone(), routes.clone());
             thread::spawn(move || {
                 while let Ok(req) = server.recv() {
                     let path = req.url().to_owned();
-                    if let Some((_, doc)) = routes
-                        .lock()
-                        .unwrap()
-                        .iter()
-                        .find(|(p, _)| *p == path)
-                        .cloned()
-                    {
+                    if let Some((_, doc)) = routes.lock().unwrap().iter().find(|(p, _)| *p == path).cloned() {
                         let _ = req.respond(tiny_http::Response::from_string(doc.to_string()));
                         continue;
                     }
                     hits.fetch_add(1, Ordering::SeqCst);
                     let m = mode.lock().unwrap().clone();
                     let _ = match m {
-                        Mode::Json(v) => {
-                            req.respond(tiny_http::Response::from_string(v.to_string()))
+                        Mode::Json(v) => req.respond(tiny_http::Response::from_string(v.to_string())),
+                        Mode::Status(code) => {
+                            req.respond(tiny_http::Response::from_string("{}").with_status_code(code))
                         }
-                        Mode::Status(code) => req
-                            .respond(tiny_http::Response::from_string("{}").with_status_code(code)),
-                        Mode::Garbage => {
-                            req.respond(tiny_http::Response::from_string("<html>not json"))
-                        }
+                        Mode::Garbage => req.respond(tiny_http::Response::from_string("<html>not json")),
                         Mode::Huge => {
-                            let body =
-                                format!("{{\"keys\":[],\"pad\":\"{}\"}}", "x".repeat(600 * 1024));
+                            let body = format!("{{\"keys\":[],\"pad\":\"{}\"}}", "x".repeat(600 * 1024));
                             req.respond(tiny_http::Response::from_string(body))
                         }
                         Mode::Redirect(to) => req.respond(
                             tiny_http::Response::from_string("")
                                 .with_status_code(302)
-                                .with_header(
-                                    tiny_http::Header::from_bytes("Location", to.as_bytes())
-                                        .unwrap(),
-                                ),
+                                .with_header(tiny_http::Header::from_bytes("Location", to.as_bytes()).unwrap()),
                         ),
                         Mode::Slow(d, v) => {
                             thread::sleep(d);
@@ -130,21 +110,13 @@ impl TestServer {
                         }
                         Mode::SlowStatus(d, code) => {
                             thread::sleep(d);
-                            req.respond(
-                                tiny_http::Response::from_string("{}").with_status_code(code),
-                            )
+                            req.respond(tiny_http::Response::from_string("{}").with_status_code(code))
                         }
                     };
                 }
             });
         }
-        TestServer {
-            url: format!("http://127.0.0.1:{port}"),
-            hits,
-            mode,
-            routes,
-            server,
-        }
+        TestServer { url: format!("http://127.0.0.1:{port}"), hits, mode, routes, server }
     }
 
     pub fn set(&self, mode: Mode) {

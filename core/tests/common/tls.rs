@@ -27,9 +27,7 @@ impl TlsServer {
     pub fn start() -> TlsServer {
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let certs: Vec<CertificateDer<'static>> =
-            CertificateDer::pem_slice_iter(SERVER_PEM.as_bytes())
-                .collect::<Result<_, _>>()
-                .expect("cert");
+            CertificateDer::pem_slice_iter(SERVER_PEM.as_bytes()).collect::<Result<_, _>>().expect("cert");
         let key = PrivateKeyDer::from_pem_slice(SERVER_KEY.as_bytes()).expect("key");
         let config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
@@ -49,9 +47,7 @@ impl TlsServer {
                 let Ok(stream) = stream else { continue };
                 let (config, hits, routes) = (config.clone(), h.clone(), r.clone());
                 thread::spawn(move || {
-                    let Ok(conn) = rustls::ServerConnection::new(config) else {
-                        return;
-                    };
+                    let Ok(conn) = rustls::ServerConnection::new(config) else { return };
                     let mut tls = rustls::StreamOwned::new(conn, stream);
                     let mut reader = BufReader::new(&mut tls);
                     let mut request_line = String::new();
@@ -68,12 +64,7 @@ impl TlsServer {
                     }
                     hits.fetch_add(1, Ordering::SeqCst);
                     let path = request_line.split(' ').nth(1).unwrap_or("").to_owned();
-                    let doc = routes
-                        .lock()
-                        .unwrap()
-                        .iter()
-                        .find(|(p, _)| *p == path)
-                        .map(|(_, d)| d.clone());
+                    let doc = routes.lock().unwrap().iter().find(|(p, _)| *p == path).map(|(_, d)| d.clone());
                     let (status, body) = match doc {
                         Some(d) => ("200 OK", d.to_string()),
                         None => ("404 Not Found", "{}".to_owned()),
@@ -89,11 +80,7 @@ impl TlsServer {
                 });
             }
         });
-        TlsServer {
-            url: format!("https://127.0.0.1:{port}"),
-            hits,
-            routes,
-        }
+        TlsServer { url: format!("https://127.0.0.1:{port}"), hits, routes }
     }
 
     pub fn route(&self, path: &str, doc: Value) {
