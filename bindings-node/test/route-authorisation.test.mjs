@@ -15,7 +15,7 @@ const Fastify = require('fastify')
 const now = Math.floor(Date.now() / 1000)
 const token = (extra) => sign('ES256', claims({ iat: now, nbf: now - 10, exp: now + 3600, ...extra }))
 const checkout = token({ client_id: 'checkout' })
-const adminUi = token({ azp: 'admin-ui' })
+const adminUi = token({ client_id: undefined, azp: 'admin-ui' }) // the fixture names client_id 'web-app'
 const web = token({ client_id: 'web' })
 const CALLER = { error: 'caller_not_allowed', error_description: 'the calling client is not allowed' }
 
@@ -108,7 +108,7 @@ test('the plugin option clients, and Principal.requireClients', async () => {
   } finally {
     await app.close()
   }
-  const p = v.validate(web)
+  const p = await v.validate(web)
   p.requireClients(['web'])
   assert.throws(() => p.requireClients(['checkout']), (e) => e.code === 'caller_not_allowed' && e.status === 403 && e.message.includes('"web"'))
   assert.throws(() => p.requireClients('web'), TypeError)
