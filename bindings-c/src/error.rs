@@ -281,9 +281,18 @@ pub unsafe extern "C" fn meshauth_error_new(
         // SAFETY: the caller passes `message_len` readable bytes, or NULL.
         let message = unsafe { crate::input::optional_text(message, message_len, "message") }?;
         let c = ErrorCode::from_str_code(code).ok_or_else(|| {
-            Error::new(ErrorCode::InvalidConfig, format!("{:?} is not a meshauth error code", code.chars().take(64).collect::<String>()))
+            Error::new(
+                ErrorCode::InvalidConfig,
+                format!(
+                    "{:?} is not a meshauth error code",
+                    code.chars().take(64).collect::<String>()
+                ),
+            )
         })?;
-        let e = meshauth_error::from_failure(Failure::Core(Error::new(c, message.unwrap_or(c.description()))));
+        let e = meshauth_error::from_failure(Failure::Core(Error::new(
+            c,
+            message.unwrap_or(c.description()),
+        )));
         // SAFETY: `out` was checked non-NULL and the body can no longer fail.
         unsafe { crate::input::give(out, e) };
         Ok(())
