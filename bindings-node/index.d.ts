@@ -287,6 +287,13 @@ export declare class Principal {
    */
   requireScopes(scopes: string[]): void
   /**
+   * Returns when the calling client (`clientId`, else `azp`, else `subject`) is one of
+   * `clients`; otherwise throws a `MeshAuthError` with code `caller_not_allowed` and `status`
+   * 403. The validator's `allowedClients` decision, for per-route requirements. Anything but an
+   * array of strings is a `TypeError`.
+   */
+  requireClients(clients: string[]): void
+  /**
    * A plain object for `JSON.stringify`: the typed fields and the claims (integers as `Number`),
    * never the token.
    */

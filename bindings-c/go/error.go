@@ -8,6 +8,7 @@ import "C"
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"sync"
 )
 
@@ -111,6 +112,37 @@ func takeError(result C.meshauth_result, e *C.meshauth_error) *Error {
 		out.OAuthError = *j.OAuthError
 	}
 	return out
+}
+
+// NewError is the catalogue error of code, with the catalogue's description as its message: its
+// Status and WWWAuthenticate are the core's, so a handler that refuses a request itself answers
+// exactly like a refused token:
+//
+//	meshauth.WriteError(w, meshauth.NewError(meshauth.CallerNotAllowed)) // 403
+//
+// A code the catalogue does not have gives an *Error with Code InvalidConfig (no HTTP status:
+// WriteError answers 500).
+func NewError(code Code) *Error {
+	return NewErrorMessage(code, "")
+}
+
+// NewErrorMessage is NewError with the operator's detail as the message ("" for the catalogue's
+// description). The message never reaches the caller: WriteError sends the fixed description.
+func NewErrorMessage(code Code, message string) *Error {
+	c, clen := bytesArg(string(code))
+	var m *C.uint8_t // NULL: the catalogue's description
+	var mlen C.size_t
+	if message != "" {
+		m, mlen = bytesArg(message)
+	}
+	var out, e *C.meshauth_error
+	r := C.meshauth_error_new(c, clen, m, mlen, &out, &e)
+	runtime.KeepAlive(code)
+	runtime.KeepAlive(message)
+	if r != C.MESHAUTH_OK {
+		return takeError(r, e)
+	}
+	return takeError(C.meshauth_error_result(out), out)
 }
 
 // CodeInfo describes one catalogue code.

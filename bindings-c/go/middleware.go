@@ -41,7 +41,11 @@ func Middleware(v *Validator) func(http.Handler) http.Handler {
 	}
 }
 
-// WriteError answers an authentication failure as Middleware does.
+// WriteError answers an authentication failure as Middleware does. A handler that refuses a
+// request itself passes NewError(code) (e.g. NewError(CallerNotAllowed): 403) and gets the same
+// catalogue answer. An error that is not a meshauth *Error (errors.New("db down")) answers 500
+// with {"error": "server_error", "error_description": "internal error"}: its text never reaches
+// the caller.
 func WriteError(w http.ResponseWriter, err error) {
 	status, body := http.StatusInternalServerError, map[string]string{"error": "server_error", "error_description": "internal error"}
 	var e *Error
@@ -77,6 +81,28 @@ func RequireScopes(scopes ...string) func(http.Handler) http.Handler {
 				return
 			}
 			if err := p.RequireScopes(scopes...); err != nil {
+				WriteError(w, err)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// RequireClients is per-route middleware placed after Middleware: next runs only when the
+// request's Principal names one of clients as its caller (client_id, else azp, else sub: the
+// core's decision, the same as a validator's `allowed_clients`); otherwise it answers the core's
+// 403 caller_not_allowed. Without a Principal in the context (Middleware not applied) it answers
+// 500.
+func RequireClients(clients ...string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			p, ok := PrincipalFrom(r.Context())
+			if !ok {
+				WriteError(w, errors.New("meshauth.RequireClients needs meshauth.Middleware before it"))
+				return
+			}
+			if err := p.RequireClients(clients...); err != nil {
 				WriteError(w, err)
 				return
 			}

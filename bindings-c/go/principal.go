@@ -111,6 +111,35 @@ func (p *Principal) RequireScopes(scopes ...string) error {
 	if err != nil { // cannot happen for a []string
 		return &Error{Code: Panic, Number: 1002, Message: "scopes: " + err.Error()}
 	}
+	return p.coreCall(func(cp *C.meshauth_principal, e **C.meshauth_error) C.meshauth_result {
+		r := C.meshauth_principal_require_scopes(cp, (*C.uint8_t)(&list[0]), C.size_t(len(list)), e)
+		runtime.KeepAlive(list)
+		return r
+	})
+}
+
+// RequireClients returns nil when the calling client (ClientID, else Subject: the core's
+// client_id, else azp, else sub) is one of clients, else an *Error with Code CallerNotAllowed and
+// Status 403, ready for WriteError. The decision is the core's, the same as a validator's
+// `allowed_clients` (meshauth_principal_require_clients), for per-route requirements. A nil
+// Principal is an *Error with Code NullArgument.
+func (p *Principal) RequireClients(clients ...string) error {
+	if clients == nil {
+		clients = []string{}
+	}
+	list, err := json.Marshal(clients)
+	if err != nil { // cannot happen for a []string
+		return &Error{Code: Panic, Number: 1002, Message: "clients: " + err.Error()}
+	}
+	return p.coreCall(func(cp *C.meshauth_principal, e **C.meshauth_error) C.meshauth_result {
+		r := C.meshauth_principal_require_clients(cp, (*C.uint8_t)(&list[0]), C.size_t(len(list)), e)
+		runtime.KeepAlive(list)
+		return r
+	})
+}
+
+// coreCall runs call on the core's copy of p (NULL for a nil p).
+func (p *Principal) coreCall(call func(*C.meshauth_principal, **C.meshauth_error) C.meshauth_result) error {
 	var cp *C.meshauth_principal
 	if p != nil {
 		text, err := p.coreJSON()
@@ -126,9 +155,7 @@ func (p *Principal) RequireScopes(scopes ...string) error {
 		defer C.meshauth_principal_free(cp)
 	}
 	var e *C.meshauth_error
-	r := C.meshauth_principal_require_scopes(cp, (*C.uint8_t)(&list[0]), C.size_t(len(list)), &e)
-	runtime.KeepAlive(list)
-	if r != C.MESHAUTH_OK {
+	if r := call(cp, &e); r != C.MESHAUTH_OK {
 		return takeError(r, e)
 	}
 	return nil

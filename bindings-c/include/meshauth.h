@@ -235,6 +235,25 @@ const char *meshauth_version(void);
 void meshauth_string_free(char *s);
 
 /**
+ * Build the error of catalogue code `(code, code_len)` (e.g. `caller_not_allowed`) with the
+ * message `(message, message_len)` (NULL: the catalogue's description), for a service that refuses
+ * a request itself and answers it like a refused token: its status, `WWW-Authenticate` value and
+ * JSON are the core's.
+ *
+ * Errors of the call itself: `MESHAUTH_NULL_ARGUMENT` (`code` or `out` NULL),
+ * `MESHAUTH_INVALID_UTF8`, and `MESHAUTH_INVALID_CONFIG` for a code the catalogue does not have.
+ *
+ * Ownership: borrows the inputs for the call. On success `*out` receives an owned error
+ * (`meshauth_error_free`); on failure, if `err` is non-NULL, `*err` receives one.
+ */
+meshauth_result meshauth_error_new(const uint8_t *code,
+                                   size_t code_len,
+                                   const uint8_t *message,
+                                   size_t message_len,
+                                   meshauth_error **out,
+                                   meshauth_error **err);
+
+/**
  * The result code of the failed call that produced `err` (`MESHAUTH_NULL_ARGUMENT` for NULL).
  *
  * Ownership: borrows `err`.
@@ -510,6 +529,24 @@ meshauth_result meshauth_principal_require_scopes(const meshauth_principal *p,
                                                   const uint8_t *scopes_json,
                                                   size_t len,
                                                   meshauth_error **err);
+
+/**
+ * `MESHAUTH_OK` when the calling client (`client_id`, else `azp`, else `sub`) is one of
+ * `(clients_json, len)`, a JSON array of strings such as `["checkout","admin-ui"]`; otherwise
+ * `MESHAUTH_CALLER_NOT_ALLOWED` (HTTP 403). The decision is the core's
+ * (`Principal::require_clients`), the same as the validator's `allowed_clients`, per route.
+ *
+ * Errors of the call itself: as for `meshauth_principal_require_scopes` (`MESHAUTH_NULL_ARGUMENT`,
+ * `MESHAUTH_INVALID_UTF8`, `MESHAUTH_INVALID_CONFIG` when `clients_json` is not a JSON array of
+ * strings).
+ *
+ * Ownership: borrows `p` and `clients_json` for the call. On failure, if `err` is non-NULL,
+ * `*err` receives an owned error (`meshauth_error_free`).
+ */
+meshauth_result meshauth_principal_require_clients(const meshauth_principal *p,
+                                                   const uint8_t *clients_json,
+                                                   size_t len,
+                                                   meshauth_error **err);
 
 /**
  * Rebuild a Principal from the JSON object `meshauth_principal_json` returns (every field

@@ -255,6 +255,50 @@ fn with<T: Copy>(
     }
 }
 
+/// Build the error of catalogue code `(code, code_len)` (e.g. `caller_not_allowed`) with the
+/// message `(message, message_len)` (NULL: the catalogue's description), for a service that refuses
+/// a request itself and answers it like a refused token: its status, `WWW-Authenticate` value and
+/// JSON are the core's.
+///
+/// Errors of the call itself: `MESHAUTH_NULL_ARGUMENT` (`code` or `out` NULL),
+/// `MESHAUTH_INVALID_UTF8`, and `MESHAUTH_INVALID_CONFIG` for a code the catalogue does not have.
+///
+/// Ownership: borrows the inputs for the call. On success `*out` receives an owned error
+/// (`meshauth_error_free`); on failure, if `err` is non-NULL, `*err` receives one.
+#[no_mangle]
+pub unsafe extern "C" fn meshauth_error_new(
+    code: *const u8,
+    code_len: usize,
+    message: *const u8,
+    message_len: usize,
+    out: *mut *mut meshauth_error,
+    err: *mut *mut meshauth_error,
+) -> meshauth_result {
+    crate::panic::boundary(err, || {
+        let out = crate::input::out_param(out, "out")?;
+        // SAFETY: the caller passes `code_len` readable bytes.
+        let code = unsafe { crate::input::text(code, code_len, "code") }?;
+        // SAFETY: the caller passes `message_len` readable bytes, or NULL.
+        let message = unsafe { crate::input::optional_text(message, message_len, "message") }?;
+        let c = ErrorCode::from_str_code(code).ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidConfig,
+                format!(
+                    "{:?} is not a meshauth error code",
+                    code.chars().take(64).collect::<String>()
+                ),
+            )
+        })?;
+        let e = meshauth_error::from_failure(Failure::Core(Error::new(
+            c,
+            message.unwrap_or(c.description()),
+        )));
+        // SAFETY: `out` was checked non-NULL and the body can no longer fail.
+        unsafe { crate::input::give(out, e) };
+        Ok(())
+    })
+}
+
 /// The result code of the failed call that produced `err` (`MESHAUTH_NULL_ARGUMENT` for NULL).
 ///
 /// Ownership: borrows `err`.

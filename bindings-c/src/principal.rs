@@ -272,6 +272,34 @@ pub unsafe extern "C" fn meshauth_principal_require_scopes(
     })
 }
 
+/// `MESHAUTH_OK` when the calling client (`client_id`, else `azp`, else `sub`) is one of
+/// `(clients_json, len)`, a JSON array of strings such as `["checkout","admin-ui"]`; otherwise
+/// `MESHAUTH_CALLER_NOT_ALLOWED` (HTTP 403). The decision is the core's
+/// (`Principal::require_clients`), the same as the validator's `allowed_clients`, per route.
+///
+/// Errors of the call itself: as for `meshauth_principal_require_scopes` (`MESHAUTH_NULL_ARGUMENT`,
+/// `MESHAUTH_INVALID_UTF8`, `MESHAUTH_INVALID_CONFIG` when `clients_json` is not a JSON array of
+/// strings).
+///
+/// Ownership: borrows `p` and `clients_json` for the call. On failure, if `err` is non-NULL,
+/// `*err` receives an owned error (`meshauth_error_free`).
+#[no_mangle]
+pub unsafe extern "C" fn meshauth_principal_require_clients(
+    p: *const meshauth_principal,
+    clients_json: *const u8,
+    len: usize,
+    err: *mut *mut meshauth_error,
+) -> meshauth_result {
+    boundary(err, || {
+        // SAFETY: `p` is NULL or a live principal.
+        let p = unsafe { object(p, "principal") }?;
+        // SAFETY: the caller passes `len` readable bytes.
+        let clients = unsafe { json_strings(clients_json, len, "clients_json") }?;
+        p.inner.require_clients(&clients)?;
+        Ok(())
+    })
+}
+
 /// Rebuild a Principal from the JSON object `meshauth_principal_json` returns (every field
 /// present, no other). For bindings that keep a Principal as JSON (Go, Java) and need a core call
 /// on it, such as `meshauth_principal_require_scopes`. The result is exactly what the JSON says:

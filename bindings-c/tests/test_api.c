@@ -426,6 +426,53 @@ static void test_require_scopes(void) {
     meshauth_principal_free(p);
 }
 
+static void test_require_clients(void) {
+    check_context = "principal_require_clients";
+    meshauth_principal *p = NULL;
+    if (!CHECK(meshauth_principal_from_json(U8(PRINCIPAL), strlen(PRINCIPAL), &p, NULL) == MESHAUTH_OK)) return;
+    meshauth_error *err = NULL;
+    const char *allowed = "[\"checkout\",\"web\"]";
+    CHECK(meshauth_principal_require_clients(p, U8(allowed), strlen(allowed), &err) == MESHAUTH_OK && err == NULL);
+    const char *other = "[\"checkout\",\"admin-ui\"]";
+    meshauth_result r = meshauth_principal_require_clients(p, U8(other), strlen(other), &err);
+    if (CHECK(err != NULL)) {
+        CHECK(meshauth_error_http_status(err) == 403);
+        CHECK(meshauth_error_www_authenticate(err) == NULL);
+        CHECK_MSG(strstr(meshauth_error_message(err), "client \"web\"") != NULL, "%s", meshauth_error_message(err));
+    }
+    expect_error(r, err, MESHAUTH_CALLER_NOT_ALLOWED, "caller_not_allowed");
+    EXPECT(meshauth_principal_require_clients(NULL, U8("[]"), 2, &err), MESHAUTH_NULL_ARGUMENT, "null_argument");
+    EXPECT(meshauth_principal_require_clients(p, U8("[1]"), 3, &err), MESHAUTH_INVALID_CONFIG, "invalid_config");
+    meshauth_principal_free(p);
+}
+
+static void test_error_new(void) {
+    check_context = "error_new";
+    meshauth_error *e = NULL, *err = NULL;
+    const char *code = "caller_not_allowed";
+    if (CHECK(meshauth_error_new(U8(code), strlen(code), NULL, 0, &e, &err) == MESHAUTH_OK && e && !err)) {
+        CHECK(meshauth_error_result(e) == MESHAUTH_CALLER_NOT_ALLOWED);
+        CHECK(meshauth_error_http_status(e) == 403);
+        CHECK(!strcmp(meshauth_error_code(e), "caller_not_allowed"));
+        CHECK(!strcmp(meshauth_error_message(e), "the calling client is not allowed"));
+        meshauth_error_free(e);
+    }
+    e = NULL;
+    code = "token_expired";
+    if (CHECK(meshauth_error_new(U8(code), strlen(code), U8("exp passed"), 10, &e, &err) == MESHAUTH_OK && e)) {
+        CHECK(meshauth_error_http_status(e) == 401);
+        CHECK(!strcmp(meshauth_error_message(e), "exp passed"));
+        const char *www = meshauth_error_www_authenticate(e);
+        CHECK(www && strstr(www, "error=\"invalid_token\"") != NULL);
+        meshauth_error_free(e);
+    }
+    e = NULL;
+    EXPECT(meshauth_error_new(U8("nope"), 4, NULL, 0, &e, &err), MESHAUTH_INVALID_CONFIG, "invalid_config");
+    CHECK(e == NULL);
+    EXPECT(meshauth_error_new(NULL, 4, NULL, 0, &e, &err), MESHAUTH_NULL_ARGUMENT, "null_argument");
+    EXPECT(meshauth_error_new(U8(code), strlen(code), NULL, 0, NULL, &err), MESHAUTH_NULL_ARGUMENT, "null_argument");
+}
+
 typedef struct {
     meshauth_validator *v;
     int ok;
@@ -465,6 +512,8 @@ int main(void) {
     test_validator_new();
     test_principal_from_json();
     test_require_scopes();
+    test_require_clients();
+    test_error_new();
     meshauth_validator *v = make_validator();
     check_context = "make_validator";
     if (CHECK(v != NULL)) {

@@ -44,4 +44,25 @@ function requestOf(nodeRequest) {
   return { headers: nodeRequest.rawHeaders ?? nodeRequest.headers }
 }
 
-module.exports = { isHttpAuthError, errorBody, errorHeaders, requestOf }
+/**
+ * The per-route check of the adapters' `scopes` and `clients` options: a function of the
+ * Principal that returns it, or throws the core's `caller_not_allowed` / `insufficient_scope`.
+ * The options are checked once, when the route is built.
+ */
+function routeCheck(options) {
+  const scopes = options.scopes ?? []
+  const clients = options.clients
+  if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string')) {
+    throw new TypeError('meshauth: options.scopes must be an array of strings')
+  }
+  if (clients !== undefined && (!Array.isArray(clients) || !clients.every((c) => typeof c === 'string'))) {
+    throw new TypeError('meshauth: options.clients must be an array of strings')
+  }
+  return (principal) => {
+    if (clients !== undefined) principal.requireClients(clients)
+    if (scopes.length > 0) principal.requireScopes(scopes)
+    return principal
+  }
+}
+
+module.exports = { isHttpAuthError, errorBody, errorHeaders, requestOf, routeCheck }

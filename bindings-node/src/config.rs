@@ -69,11 +69,23 @@ pub(crate) fn snake_case_keys(value: Value) -> meshauth::Result<Value> {
     Ok(Value::Object(out))
 }
 
-/// `jwksUrl` → `jwks_url`, `leewayS` → `leeway_s`; snake_case names come back unchanged.
+/// `jwksUrl` → `jwks_url`, `leewayS` → `leeway_s`; snake_case names come back unchanged. A key
+/// whose snake_case form is no configuration option (`clientID` → `client_i_d`) also stays as the
+/// user wrote it, so the core's "unknown field" message shows the user's own spelling (and its
+/// "did you mean").
 fn snake_case(key: &str) -> String {
     if !key.bytes().any(|b| b.is_ascii_uppercase()) {
         return key.to_owned();
     }
+    let renamed = renamed_snake_case(key);
+    if meshauth::reference::OPTIONS.iter().any(|o| o.name == renamed) {
+        renamed
+    } else {
+        key.to_owned()
+    }
+}
+
+fn renamed_snake_case(key: &str) -> String {
     let mut out = String::with_capacity(key.len() + 4);
     for c in key.chars() {
         if c.is_ascii_uppercase() {
@@ -108,6 +120,15 @@ mod tests {
         assert_eq!(n["jwks_auth"]["client_id"], "c");
         assert_eq!(n["jwks_auth"]["private_key_pem"], "p");
         assert_eq!(n["issuers"][0]["jwks_auth"]["client_id"], "i");
+    }
+
+    #[test]
+    fn unknown_camel_case_keys_keep_the_users_spelling() {
+        let n = snake_case_keys(serde_json::json!({"clientID": "c", "jwksURL": "u"})).unwrap();
+        assert_eq!(n["clientID"], "c");
+        assert_eq!(n["jwksURL"], "u");
+        let e = config_from_options(serde_json::json!({"issuer": "i", "audience": "a", "jwksURL": "u"})).unwrap_err();
+        assert!(e.message().contains("unknown field `jwksURL`: did you mean `jwks_url`?"), "{}", e.message());
     }
 
     #[test]

@@ -210,6 +210,22 @@ impl Principal {
         crate::error::guard(|| self.inner.require_scopes(&scopes))?.map_err(|e| crate::error::to_napi_error(env, &e))
     }
 
+    /// Returns when the calling client (`clientId`, else `azp`, else `subject`) is one of
+    /// `clients`; otherwise throws a `MeshAuthError` with code `caller_not_allowed` and `status`
+    /// 403. The validator's `allowedClients` decision, for per-route requirements. Anything but an
+    /// array of strings is a `TypeError`.
+    #[napi(ts_args_type = "clients: string[]", ts_return_type = "void")]
+    pub fn require_clients(&self, env: &Env, clients: Unknown) -> Result<()> {
+        const NOT_A_LIST: &str = "meshauth: requireClients(clients): clients must be an array of strings";
+        if !clients.is_array()? {
+            return Err(crate::error::type_error(env, NOT_A_LIST));
+        }
+        // SAFETY: `env` and `clients` are the live handles napi passed to this call.
+        let clients = unsafe { Vec::<String>::from_napi_value(env.raw(), clients.raw()) }
+            .map_err(|_| crate::error::type_error(env, NOT_A_LIST))?;
+        crate::error::guard(|| self.inner.require_clients(&clients))?.map_err(|e| crate::error::to_napi_error(env, &e))
+    }
+
     /// A plain object for `JSON.stringify`: the typed fields and the claims (integers as `Number`),
     /// never the token.
     #[napi(js_name = "toJSON", ts_return_type = "PrincipalJSON")]

@@ -1,7 +1,7 @@
 // Compiled with `tsc --noEmit --strict` by types.test.mjs: the committed typings describe the API.
 import { Validator, Principal, TokenClient, AccessToken, type AccessTokenJSON, errorCodes, isMeshAuthError, createError, type MeshAuthErrorCode, type MeshAuthError } from '../index'
-import { meshauth } from '../lib/express'
-import { meshauthHook } from '../lib/fastify'
+import { meshauth, meshauthErrorHandler } from '../lib/express'
+import { meshauthHook, meshauthErrorHandler as fastifyErrors } from '../lib/fastify'
 import { startDevIssuer } from '../lib/testing'
 
 async function use(): Promise<void> {
@@ -39,6 +39,12 @@ async function use(): Promise<void> {
   const forwarded: string = p.authorizationHeader()
   const required: void = p.requireScopes(['orders:read', 'orders:write'])
   void required
+  const callers: void = p.requireClients(['checkout', 'admin-ui'])
+  void callers
+  const perRoute = meshauth(v, { scopes: ['orders:write'], clients: ['checkout'] })
+  const perHook = meshauthHook(v, { clients: ['checkout'] })
+  const errors = meshauthErrorHandler()
+  void [perRoute, perHook, errors, fastifyErrors]
   const tc = new TokenClient({ issuer: 'https://i', clientId: 'orders', clientSecret: 's', clientAuth: 'client_secret_post', scope: ['a', 'b'] })
   const tc2 = new TokenClient({ token_endpoint: 'https://i/token', client_id: 'c', private_key_pem: 'pem', http_timeout_ms: 1000 })
   const own: AccessToken = await tc.clientCredentials({ audience: 'billing', scope: 'billing:charge' })

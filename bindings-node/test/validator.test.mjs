@@ -255,3 +255,10 @@ test('refresh() is a no-op Promise for inline keys', async () => {
   const v = new Validator(options())
   assert.equal(await v.refresh(), undefined)
 })
+
+test('an unknown option is reported in the user own spelling, with the nearest valid name', () => {
+  assert.throws(() => new Validator({ ...options(), jwksURL: 'https://x' }), (e) =>
+    e.code === 'invalid_config' && e.message.includes('unknown field `jwksURL`: did you mean `jwks_url`?'))
+  assert.throws(() => new Validator({ ...options(), audiance: 'orders' }), (e) =>
+    e.code === 'invalid_config' && e.message.includes('did you mean `audience`?') && e.message.includes('`leeway_s`'))
+})

@@ -124,6 +124,12 @@ impl PyPrincipal {
         self.inner.require_scopes(&scopes).map_err(|e| crate::error::to_py_err(py, e))
     }
 
+    /// Raise `CallerNotAllowed` (403) unless the calling client (`client_id`, else `azp`, else
+    /// `sub`) is one of `clients`: the validator's `allowed_clients` decision, per route.
+    fn require_clients(&self, py: Python<'_>, clients: Vec<String>) -> PyResult<()> {
+        self.inner.require_clients(&clients).map_err(|e| crate::error::to_py_err(py, e))
+    }
+
     /// Whether the Principal carries `scope`.
     fn has_scope(&self, scope: PyBackedStr) -> bool {
         self.inner.has_scope(&scope)

@@ -366,3 +366,148 @@ def test_asgi_key_source_unavailable(token):
     assert r.status_code == 503
     assert "www-authenticate" not in r.headers
     assert r.json()["error"] == "key_source_unavailable"
+
+
+# --- Per-route callers and the raise path ----------------------------------------------------
+
+CALLER_BODY = {"error": "caller_not_allowed", "error_description": "the calling client is not allowed"}
+
+
+def assert_caller_not_allowed(r, json_body):
+    assert r.status_code == 403
+    assert r.headers["cache-control"] == "no-store"
+    assert "www-authenticate" not in r.headers  # the catalogue has no challenge for this code
+    assert json_body == CALLER_BODY
+
+
+def raising_fastapi_app(validator, with_middleware):
+    from fastapi import Depends, FastAPI
+
+    import meshauth
+    from meshauth import Principal
+    from meshauth.integrations.asgi import MeshAuthMiddleware
+    from meshauth.integrations.fastapi import install_error_handler, require_principal
+
+    app = FastAPI()
+    if with_middleware:
+        app.add_middleware(MeshAuthMiddleware, validator=validator, exclude_paths={"/health"})
+    else:
+        install_error_handler(app)
+    kw = {} if with_middleware else {"validator": validator}
+
+    @app.post("/orders")
+    def create(
+        principal: Principal = Depends(
+            require_principal(scopes=["orders:write"], clients=["checkout", "admin-ui"], **kw)
+        ),
+    ):
+        return {"client": principal.client_id}
+
+    @app.get("/raise")
+    def raise_it():
+        raise meshauth.error_for_code("caller_not_allowed")
+
+    @app.get("/scopes")
+    async def scopes(principal: Principal = Depends(require_principal(**kw))):
+        principal.require_scopes(["orders:admin"])
+        return {}
+
+    @app.get("/health")
+    def health():
+        raise meshauth.error_for_code("caller_not_allowed")
+
+    return app
+
+
+@pytest.mark.parametrize("with_middleware", [True, False])
+def test_fastapi_clients_and_raise_path(validator, fresh_token, with_middleware):
+    from fastapi.testclient import TestClient
+
+    client = TestClient(raising_fastapi_app(validator, with_middleware))
+    ok = {"Authorization": f"Bearer {fresh_token(scope='orders:write', client_id='checkout')}"}
+    assert client.post("/orders", headers=ok).json() == {"client": "checkout"}
+    azp = {"Authorization": f"Bearer {fresh_token(scope='orders:write', azp='admin-ui')}"}
+    assert client.post("/orders", headers=azp).status_code == 200
+    web = {"Authorization": f"Bearer {fresh_token(scope='orders:write', client_id='web')}"}
+    r = client.post("/orders", headers=web)
+    assert_caller_not_allowed(r, r.json()["detail"] if with_middleware else r.json())
+
+    r = client.get("/raise", headers=ok)
+    assert_caller_not_allowed(r, r.json())
+    r = client.get("/scopes", headers=ok)
+    assert r.status_code == 403 and r.headers["cache-control"] == "no-store"
+    assert r.headers["www-authenticate"].endswith('scope="orders:admin"')
+    assert r.json() == {"error": "insufficient_scope", "error_description": "the token lacks a required scope"}
+    if with_middleware:  # an excluded path's handler is covered too
+        r = client.get("/health")
+        assert_caller_not_allowed(r, r.json())
+
+
+def test_starlette_raise_path(validator, fresh_token):
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from meshauth.integrations.asgi import MeshAuthMiddleware
+
+    async def create(request):
+        request.state.principal.require_clients(["checkout"])
+        return JSONResponse({"ok": True})
+
+    app = Starlette(routes=[Route("/orders", create, methods=["POST"])])
+    app.add_middleware(MeshAuthMiddleware, validator=validator)
+    client = TestClient(app)
+    ok = {"Authorization": f"Bearer {fresh_token(client_id='checkout')}"}
+    assert client.post("/orders", headers=ok).json() == {"ok": True}
+    r = client.post("/orders", headers={"Authorization": f"Bearer {fresh_token(client_id='web')}"})
+    assert_caller_not_allowed(r, r.json())
+
+
+def test_flask_clients_and_raise_path(validator, fresh_token):
+    from flask import Flask, g
+
+    import meshauth
+    from meshauth.integrations.flask import install_error_handler, require_auth
+
+    app = Flask(__name__)
+
+    @app.post("/orders")
+    @require_auth(validator, scopes=["orders:write"], clients=["checkout", "admin-ui"])
+    def create():
+        return {"client": g.principal.client_id}
+
+    @app.get("/scopes")
+    @require_auth(validator)
+    def scopes():
+        g.principal.require_scopes(["orders:admin"])
+        return {}
+
+    @app.get("/plain")
+    def plain():
+        raise meshauth.error_for_code("caller_not_allowed")
+
+    client = app.test_client()
+    ok = {"Authorization": f"Bearer {fresh_token(scope='orders:write', client_id='checkout')}"}
+    assert client.post("/orders", headers=ok).get_json() == {"client": "checkout"}
+    r = client.post("/orders", headers={"Authorization": f"Bearer {fresh_token(scope='orders:write', sub='web')}"})
+    assert_caller_not_allowed(r, r.get_json())
+    r = client.get("/scopes", headers=ok)
+    assert r.status_code == 403 and r.headers["WWW-Authenticate"].endswith('scope="orders:admin"')
+    assert r.get_json()["error"] == "insufficient_scope"
+    assert client.get("/plain").status_code == 500  # not installed: Flask's own 500
+
+    installed = Flask(__name__)
+    installed.get("/plain")(plain)
+    install_error_handler(installed)
+    r = installed.test_client().get("/plain")
+    assert_caller_not_allowed(r, r.get_json())
+
+
+def test_principal_require_clients(validator, token):
+    p = validator.validate(token(client_id="checkout"), now=NOW)
+    p.require_clients(["checkout", "admin-ui"])
+    with pytest.raises(meshauth.CallerNotAllowed) as info:
+        p.require_clients(["admin-ui"])
+    assert info.value.code == "caller_not_allowed" and info.value.status == 403
+    assert '"checkout"' in info.value.message and '"admin-ui"' in info.value.message

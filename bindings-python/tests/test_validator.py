@@ -315,3 +315,10 @@ def test_token_as_bytes(validator, token, config):
     assert e.value.code == "token_too_large"  # the size cap comes before any decoding
     with pytest.raises(TypeError):
         validator.validate(12345, now=NOW)  # type: ignore[arg-type]
+
+
+def test_messages_name_the_fix(config):
+    with pytest.raises(meshauth.ConfigError, match="looks like a file path"):
+        meshauth.Validator("config.json")
+    with pytest.raises(meshauth.ConfigError, match="did you mean `audience`"):
+        meshauth.Validator({**config, "audiance": "orders"})

@@ -12,7 +12,7 @@
 //!
 //! NumericDates may be fractional; comparisons are done in f64 so huge values cannot overflow.
 
-use crate::error::{quote, Error, ErrorCode, Result};
+use crate::error::{near_miss_hint, quote, Error, ErrorCode, Result};
 use crate::json::{Lite, Members};
 use crate::jws::Jws;
 use crate::policy::Policy;
@@ -64,6 +64,38 @@ fn floor_secs(v: f64) -> i64 {
     v.floor() as i64
 }
 
+/// A NumericDate as the user would read it (`1700000000`, `1700000000.5`).
+fn number_text(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// `invalid_audience`: the configured audience next to the token's `aud` (both bounded), with a
+/// hint when one configured value and one `aud` member differ only by a trailing slash.
+fn audience_message(configured: &[String], aud: &[&str]) -> String {
+    const SHOWN: usize = 8;
+    let list = |items: &mut dyn Iterator<Item = &str>, n: usize| {
+        let mut v: Vec<String> = items.take(SHOWN).map(quote).collect();
+        if n > SHOWN {
+            v.push(format!("and {} more", n - SHOWN));
+        }
+        v.join(", ")
+    };
+    let token = if aud.is_empty() {
+        "the token has no aud".to_owned()
+    } else {
+        format!("the token's aud is {}", list(&mut aud.iter().copied(), aud.len()))
+    };
+    let hint = configured.iter().find_map(|c| aud.iter().find_map(|a| near_miss_hint(c, a))).unwrap_or("");
+    format!(
+        "no aud member names this service: {token}; the configured audience is {}{hint}",
+        list(&mut configured.iter().map(String::as_str), configured.len())
+    )
+}
+
 /// Check the claims of a verified token and build the Principal.
 pub fn check(policy: &Policy, jws: Jws<'_>, token: &str, now: i64, leeway_s: u64) -> Result<Principal> {
     let c = &jws.claims;
@@ -106,7 +138,17 @@ pub fn check(policy: &Policy, jws: Jws<'_>, token: &str, now: i64, leeway_s: u64
     // 3. Issuer, exact.
     let issuer = match iss {
         Some(i) if i == policy.issuer => i,
-        Some(i) => return Err(Error::new(ErrorCode::InvalidIssuer, format!("issuer {} is not trusted", quote(i)))),
+        Some(i) => {
+            return Err(Error::new(
+                ErrorCode::InvalidIssuer,
+                format!(
+                    "issuer {} is not trusted: the configured issuer is {}{}",
+                    quote(i),
+                    quote(&policy.issuer),
+                    near_miss_hint(&policy.issuer, i).unwrap_or("")
+                ),
+            ))
+        }
         None => return Err(Error::new(ErrorCode::InvalidIssuer, "the token has no iss")),
     };
 
@@ -117,7 +159,10 @@ pub fn check(policy: &Policy, jws: Jws<'_>, token: &str, now: i64, leeway_s: u64
     let leeway = leeway_s as f64;
     let now_f = now as f64;
     if exp <= now_f - leeway {
-        return Err(Error::new(ErrorCode::TokenExpired, "the token expired"));
+        return Err(Error::new(
+            ErrorCode::TokenExpired,
+            format!("the token expired: exp {} is at or before now {now} minus the leeway of {leeway_s} s", number_text(exp)),
+        ));
     }
     if let Some(nbf) = nbf {
         if nbf > now_f + leeway {
@@ -138,16 +183,13 @@ pub fn check(policy: &Policy, jws: Jws<'_>, token: &str, now: i64, leeway_s: u64
 
     // 8. Audience.
     if !policy.any_audience && !aud.iter().any(|a| policy.audiences.iter().any(|mine| mine == a)) {
-        return Err(Error::new(ErrorCode::InvalidAudience, "no aud member names this service"));
+        return Err(Error::new(ErrorCode::InvalidAudience, audience_message(&policy.audiences, &aud)));
     }
 
     // 9–10. Service-to-service policy.
     let client = client_id.or(azp);
     if let Some(allowed) = &policy.allowed_clients {
-        let caller = client.or(sub);
-        if !caller.is_some_and(|id| allowed.iter().any(|a| a == id)) {
-            return Err(Error::new(ErrorCode::CallerNotAllowed, "the calling client is not allowed"));
-        }
+        crate::principal::check_caller(client.or(sub), allowed)?;
     }
     let is_client = client.is_some_and(|id| sub.is_none_or(|s| s == id));
     let principal = Principal {

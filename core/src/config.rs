@@ -180,7 +180,10 @@ pub(crate) mod defaults {
 impl Config {
     /// Parse a configuration from JSON text. Unknown fields and wrong types are `invalid_config`.
     pub fn from_json(text: &str) -> Result<Config> {
-        let value: Value = serde_json::from_str(text).map_err(config_error)?;
+        let value: Value = serde_json::from_str(text).map_err(|e| match file_path_hint(text) {
+            Some(hint) => Error::new(ErrorCode::InvalidConfig, format!("configuration: {hint}")),
+            None => config_error(e),
+        })?;
         Config::from_value(value)
     }
 
@@ -196,7 +199,14 @@ impl Config {
             }
         }
         let g: Globals = serde_json::from_value(Value::Object(globals)).map_err(config_error)?;
-        let default_issuer: IssuerConfig = serde_json::from_value(Value::Object(map)).map_err(config_error)?;
+        // The top level accepts the process-wide fields too: a typo there is compared with every
+        // field, not only the per-issuer ones serde lists.
+        let default_issuer: IssuerConfig = serde_json::from_value(Value::Object(map)).map_err(|e| {
+            match unknown_field_message(&e.to_string(), &GLOBAL_FIELDS) {
+                Some(m) => Error::new(ErrorCode::InvalidConfig, format!("configuration: {m}")),
+                None => config_error(e),
+            }
+        })?;
         Ok(Config {
             default_issuer,
             issuers: g.issuers,
@@ -224,6 +234,9 @@ pub(crate) fn describe_json_error(e: &serde_json::Error) -> String {
         Some(i) if e.line() > 0 => text[..i].to_owned(),
         _ => text,
     };
+    if let Some(m) = unknown_field_message(&text, &[]) {
+        return m;
+    }
     // `unknown variant `x`, expected one of …`: the value may be a secret put in the wrong field.
     if let Some(rest) = text.strip_prefix("unknown variant ") {
         let expected = rest.split_once(", expected").map(|(_, e)| e).unwrap_or("");
@@ -237,6 +250,82 @@ pub(crate) fn describe_json_error(e: &serde_json::Error) -> String {
         }
     }
     text
+}
+
+/// serde's `unknown field `x`, expected one of `a`, `b`` (plus `extra` valid names) as a message
+/// that lists every valid field and suggests the nearest one. `None` for any other error.
+fn unknown_field_message(text: &str, extra: &[&str]) -> Option<String> {
+    let rest = text.strip_prefix("unknown field `")?;
+    let (name, rest) = rest.split_once('`')?;
+    let rest = rest.split(" at line ").next().unwrap_or(rest);
+    let mut valid: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    for e in extra {
+        if !valid.contains(e) {
+            valid.push(e);
+        }
+    }
+    let shown = crate::error::quote(name);
+    let shown = &shown[1..shown.len() - 1];
+    if valid.is_empty() {
+        return Some(format!("unknown field `{shown}`: this object takes no fields"));
+    }
+    let list = valid.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+    Some(match nearest_name(name, &valid) {
+        Some(near) => format!("unknown field `{shown}`: did you mean `{near}`? valid fields: {list}"),
+        None => format!("unknown field `{shown}`, expected one of {list}"),
+    })
+}
+
+/// The valid name nearest to `name`: equal once case, `_` and `-` are ignored (`clientID`,
+/// `client-id`), else within a small edit distance (`audiance`, `jwks_uri`).
+pub fn nearest_name<'a>(name: &str, valid: &[&'a str]) -> Option<&'a str> {
+    let fold = |s: &str| s.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect::<String>();
+    let folded = fold(name);
+    if let Some(v) = valid.iter().find(|v| fold(v) == folded) {
+        return Some(v);
+    }
+    let limit = (folded.chars().count() / 3).clamp(1, 3);
+    valid
+        .iter()
+        .map(|v| (edit_distance(&folded, &fold(v)), *v))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, v)| v)
+}
+
+/// Levenshtein distance by characters (names are short: the quadratic cost is nothing).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// A hint when configuration text that is not JSON looks like a file path (`config.json`,
+/// `/etc/svc/auth.json`): the caller meant to pass the file's contents. The text is not repeated.
+fn file_path_hint(text: &str) -> Option<&'static str> {
+    let t = text.trim();
+    let lower = t.to_ascii_lowercase();
+    let path_like = !t.is_empty()
+        && !t.contains('\n')
+        && t.len() <= 4096
+        && ([".json", ".yaml", ".yml", ".toml"].iter().any(|ext| lower.ends_with(ext))
+            || t.starts_with('/')
+            || t.starts_with("./")
+            || t.starts_with("../")
+            || t.starts_with("~/"));
+    path_like.then_some(
+        "the text is not JSON but looks like a file path: pass the configuration's JSON text (read the file \
+         first), not its path",
+    )
 }
 
 impl std::str::FromStr for Config {

@@ -49,8 +49,15 @@ pub fn discover_endpoint(
     let mut reasons = Vec::new();
     for url in urls {
         let found = http.get_json_until(url, None, deadline).and_then(|doc| {
-            if doc.get("issuer").and_then(Value::as_str) != Some(issuer) {
-                return Err(format!("{url}: the metadata's issuer does not equal the configured issuer"));
+            let found = doc.get("issuer").and_then(Value::as_str);
+            if found != Some(issuer) {
+                let hint = found.and_then(|f| crate::error::near_miss_hint(issuer, f)).unwrap_or("");
+                let found = found.map_or_else(|| "none".to_owned(), crate::error::quote);
+                return Err(format!(
+                    "{url}: the metadata's issuer does not equal the configured issuer: the metadata says {found}, \
+                     the configuration says {}{hint}",
+                    crate::error::quote(issuer)
+                ));
             }
             let endpoint = doc.get(field).and_then(Value::as_str).ok_or_else(|| format!("{url}: the metadata has no {field}"))?;
             if is_https(url) && !is_https(endpoint) {

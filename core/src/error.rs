@@ -247,6 +247,26 @@ pub(crate) fn quote(s: &str) -> String {
     format!("\"{out}\"")
 }
 
+/// A hint for two identifiers that differ only by a trailing slash or by surrounding whitespace
+/// (an issuer configured as `https://id.example/` against tokens saying `https://id.example`):
+/// the comparison stays exact, the message says what to change.
+pub(crate) fn near_miss_hint(configured: &str, actual: &str) -> Option<&'static str> {
+    if configured == actual {
+        return None;
+    }
+    if configured.trim_end_matches('/') == actual.trim_end_matches('/') {
+        return Some(if configured.ends_with('/') {
+            " (they differ only by a trailing slash: remove it from the configuration)"
+        } else {
+            " (they differ only by a trailing slash: add it to the configuration)"
+        });
+    }
+    if configured.trim() == actual.trim() {
+        return Some(" (they differ only by surrounding whitespace: trim the configured value)");
+    }
+    None
+}
+
 /// Every `scheme://…` URL in `text` without its userinfo, query and fragment (`?…` and `#…` become
 /// `?…`/`#…` markers so the reader knows something was removed).
 pub(crate) fn redact_urls(text: &str) -> String {

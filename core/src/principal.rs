@@ -110,10 +110,38 @@ impl Principal {
         .with_required_scopes(scopes))
     }
 
+    /// `caller_not_allowed` (403) unless the calling client is one of `clients`: the same decision
+    /// as the validator's `allowed_clients`, per route. The caller is `client_id` (else `azp`),
+    /// else `sub` (a client-credentials token may name its client only in `sub`).
+    pub fn require_clients(&self, clients: &[String]) -> crate::Result<()> {
+        check_caller(self.client_id.as_deref().or(self.subject.as_deref()), clients)
+    }
+
     /// Whether the Principal carries `scope`.
     pub fn has_scope(&self, scope: &str) -> bool {
         self.scopes.iter().any(|s| s == scope)
     }
+}
+
+/// The `allowed_clients` decision, shared by the validator's policy and
+/// [`Principal::require_clients`]: `caller` (`client_id`, else `azp`, else `sub`) must equal one of
+/// `allowed`. The message names the caller and the allowed clients (client ids are not secret;
+/// each is escaped and bounded).
+pub(crate) fn check_caller(caller: Option<&str>, allowed: &[String]) -> crate::Result<()> {
+    if caller.is_some_and(|id| allowed.iter().any(|a| a == id)) {
+        return Ok(());
+    }
+    const SHOWN: usize = 8;
+    let mut list: Vec<String> = allowed.iter().take(SHOWN).map(|a| crate::error::quote(a)).collect();
+    if allowed.len() > SHOWN {
+        list.push(format!("and {} more", allowed.len() - SHOWN));
+    }
+    let who = match caller {
+        Some(id) => format!("client {}", crate::error::quote(id)),
+        None => "a token that names no client (no client_id, azp or sub)".to_owned(),
+    };
+    let allowed = if list.is_empty() { "no client is allowed".to_owned() } else { format!("allowed: {}", list.join(", ")) };
+    Err(crate::Error::new(crate::ErrorCode::CallerNotAllowed, format!("the calling client is not allowed: {who}; {allowed}")))
 }
 
 fn raw_json<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {

@@ -249,8 +249,13 @@ mod tests {
         };
         let globals: Vec<String> = crate::config::GLOBAL_FIELDS.iter().map(|s| s.to_string()).collect();
         assert_eq!(sorted(globals), sorted(documented(V)));
-        let e = crate::Config::from_json(r#"{"zz_not_an_option": 1}"#).unwrap_err();
+        // An `issuers` entry: the top level also lists the process-wide fields in its message.
+        let e = crate::Config::from_json(r#"{"issuers": [{"zz_not_an_option": 1}]}"#).unwrap_err();
         assert_eq!(sorted(accepted(e.message())), sorted(documented(I)));
+        let e = crate::Config::from_json(r#"{"zz_not_an_option": 1}"#).unwrap_err();
+        let mut all = documented(I);
+        all.extend(documented(V));
+        assert_eq!(sorted(accepted(e.message())), sorted(all));
         let e = serde_json::from_str::<crate::TokenClientConfig>(r#"{"zz_not_an_option": 1}"#).unwrap_err();
         assert_eq!(sorted(accepted(&crate::config::describe_json_error(&e))), sorted(documented(C)));
         let e = crate::TokenRequest::from_json(r#"{"zz_not_an_option": 1}"#).unwrap_err();

@@ -63,6 +63,24 @@ struct Inner {
 }
 
 /// Why a run stopped: a definite error, or the need for network I/O the caller did not allow.
+/// A `malformed_token` error with a hint for the usual mistakes around the token text: the
+/// `Authorization` header value passed whole (`Bearer …`), or surrounding whitespace. The token
+/// itself is never repeated.
+fn token_shape_hint(e: Error, token: &str) -> Error {
+    if e.code() != ErrorCode::MalformedToken {
+        return e;
+    }
+    let hint = if token.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("bearer ")) {
+        "the text starts with \"Bearer \": pass the token alone (validate takes the token; authenticate takes \
+         the request's headers and strips the scheme)"
+    } else if token.trim() != token {
+        "the text has leading or trailing whitespace: trim it before validating"
+    } else {
+        return e;
+    };
+    Error::new(ErrorCode::MalformedToken, format!("{} ({hint})", e.message()))
+}
+
 enum Stop {
     Error(Error),
     NeedsNetwork,
@@ -400,7 +418,22 @@ impl Validator {
         issuers
             .iter()
             .find(|t| Some(t.policy.issuer.as_str()) == iss)
-            .ok_or_else(|| Error::new(ErrorCode::InvalidIssuer, "the token's issuer is not trusted"))
+            .ok_or_else(|| {
+                let configured: Vec<String> = issuers.iter().take(8).map(|t| quote(&t.policy.issuer)).collect();
+                let more = if issuers.len() > 8 { format!(" and {} more", issuers.len() - 8) } else { String::new() };
+                let token =
+                    iss.map_or_else(|| "the token has no iss".to_owned(), |i| format!("the token's iss is {}", quote(i)));
+                let hint = iss
+                    .and_then(|i| issuers.iter().find_map(|t| crate::error::near_miss_hint(&t.policy.issuer, i)))
+                    .unwrap_or("");
+                Error::new(
+                    ErrorCode::InvalidIssuer,
+                    format!(
+                        "the token's issuer is not trusted: {token}; the configured issuers are {}{more}{hint}",
+                        configured.join(", ")
+                    ),
+                )
+            })
     }
 
     fn run(&self, token: &str, now: i64, network: bool) -> std::result::Result<Principal, Stop> {
@@ -408,8 +441,8 @@ impl Validator {
         if token.len() > inner.max_token_bytes {
             return Err(too_large(token.len(), inner.max_token_bytes).into());
         }
-        let segments = jws::split(token)?;
-        let jws = segments.parse()?;
+        let segments = jws::split(token).map_err(|e| token_shape_hint(e, token))?;
+        let jws = segments.parse().map_err(|e| token_shape_hint(e, token))?;
         let trusted = self.select(&jws)?;
         if !trusted.policy.algorithms.contains(jws.alg) {
             return Err(Error::new(ErrorCode::AlgorithmNotAllowed, format!("algorithm {} is not allowed", jws.alg)).into());

@@ -52,10 +52,11 @@ def error_response(error: MeshAuthError) -> Tuple[int, List[Tuple[str, str]], by
     """``(status, headers, body)`` of the HTTP answer to ``error``.
 
     The status and ``WWW-Authenticate`` value are the core's; codes without an HTTP status
-    (configuration, token-endpoint failures) answer 500.
+    (configuration, token-endpoint failures) answer 500. The answer is never cached
+    (``Cache-Control: no-store``).
     """
     status = error.status if error.status is not None else 500
-    headers = [("content-type", "application/json")]
+    headers = [("content-type", "application/json"), ("cache-control", "no-store")]
     if error.www_authenticate is not None:
         headers.append(("www-authenticate", error.www_authenticate))
     body = json.dumps(error_body(error)).encode()

@@ -11,7 +11,12 @@
 On success the Principal is in ``scope["state"]["principal"]`` — ``request.state.principal`` in
 Starlette and FastAPI. On failure the request never reaches the app: the answer carries the
 catalogue status, ``WWW-Authenticate`` and ``{"error", "error_description"}`` (a WebSocket is closed
-with code 1008 instead). Validation uses ``authenticate_async``: warm keys answer on the event
+with code 1008 instead).
+
+Per-route authorisation: a handler calls ``request.state.principal.require_scopes([...])`` or
+``.require_clients([...])`` (the validator's ``allowed_clients`` decision); a :class:`MeshAuthError`
+the app raises before its answer started — those, or ``raise error_for_code("caller_not_allowed")``
+— gets the same catalogue answer instead of a 500. Validation uses ``authenticate_async``: warm keys answer on the event
 loop, key fetches run in a worker thread.
 """
 
@@ -58,8 +63,11 @@ class MeshAuthMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
-        if kind not in ("http", "websocket") or scope.get("path") in self.exclude_paths:
+        if kind not in ("http", "websocket"):
             await self.app(scope, receive, send)
+            return
+        if scope.get("path") in self.exclude_paths:
+            await _run(self.app, scope, receive, send)
             return
         try:
             principal = await self.validator.authenticate_async(scope.get("headers") or [])
@@ -73,7 +81,30 @@ class MeshAuthMiddleware:
                 await _send_error(send, error)
                 return
         scope.setdefault("state", {})["principal"] = principal
-        await self.app(scope, receive, send)
+        await _run(self.app, scope, receive, send)
+
+
+async def _run(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+    """Run ``app``; a :class:`MeshAuthError` it raises before its answer started (a handler's
+    ``raise error_for_code("caller_not_allowed")`` or ``principal.require_scopes([...])``) gets the
+    catalogue answer instead of a 500."""
+    started = False
+
+    async def tracking_send(message: Message) -> None:
+        nonlocal started
+        if message.get("type") in ("http.response.start", "websocket.accept", "websocket.close"):
+            started = True
+        await send(message)
+
+    try:
+        await app(scope, receive, tracking_send)
+    except MeshAuthError as error:
+        if started:
+            raise
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008, "reason": error.code})
+        else:
+            await _send_error(send, error)
 
 
 async def _send_error(send: Send, error: MeshAuthError) -> None:

@@ -68,6 +68,8 @@ final class Native {
 
         int meshauth_principal_require_scopes(Pointer p, byte[] scopes, SizeT len, PointerByReference err);
 
+        int meshauth_principal_require_clients(Pointer p, byte[] clients, SizeT len, PointerByReference err);
+
         Pointer meshauth_error_json(Pointer e);
 
         void meshauth_error_free(Pointer e);

@@ -113,6 +113,29 @@ public final class Principal implements java.security.Principal {
      */
     public void requireScopes(String... scopes) {
         byte[] list = Native.utf8(Json.write(Arrays.asList(scopes == null ? new String[0] : scopes)));
+        onCore((p, err) -> Native.LIB.meshauth_principal_require_scopes(p, list, Native.len(list), err));
+    }
+
+    /**
+     * Returns normally when the calling client ({@code client_id}, else {@code azp}, else
+     * {@code sub}) is one of {@code clients}; otherwise throws {@link MeshAuthException}
+     * {@code caller_not_allowed} (status 403). The decision is the core's, the same as a validator's
+     * {@code allowed_clients} ({@code meshauth_principal_require_clients}), for per-route
+     * requirements. A null client is {@code invalid_config}.
+     *
+     * @throws MeshAuthException {@code caller_not_allowed}, or {@code invalid_config} for a null client
+     */
+    public void requireClients(String... clients) {
+        byte[] list = Native.utf8(Json.write(Arrays.asList(clients == null ? new String[0] : clients)));
+        onCore((p, err) -> Native.LIB.meshauth_principal_require_clients(p, list, Native.len(list), err));
+    }
+
+    private interface CoreCall {
+        int call(Pointer p, PointerByReference err);
+    }
+
+    /** Run {@code call} on the core's copy of this Principal; a failure throws its error. */
+    private void onCore(CoreCall call) {
         byte[] self = Native.utf8(json);
         PointerByReference out = new PointerByReference();
         PointerByReference err = new PointerByReference();
@@ -121,7 +144,7 @@ public final class Principal implements java.security.Principal {
         Pointer p = out.getValue();
         try {
             err = new PointerByReference();
-            r = Native.LIB.meshauth_principal_require_scopes(p, list, Native.len(list), err);
+            r = call.call(p, err);
             if (r != 0) throw Validator.error(r, err);
         } finally {
             Native.LIB.meshauth_principal_free(p);

@@ -57,4 +57,19 @@ class PrincipalTest {
         assertEquals(ErrorCode.INVALID_CONFIG, e.errorCode());
         assertEquals(0, e.status());
     }
+
+    @Test
+    void requireClientsIsTheAllowedClientsDecision() {
+        Principal p = principal("[]");
+        assertDoesNotThrow(() -> p.requireClients("checkout", "web"));
+        MeshAuthException e = assertThrows(MeshAuthException.class, () -> p.requireClients("checkout", "admin-ui"));
+        assertEquals(ErrorCode.CALLER_NOT_ALLOWED, e.errorCode());
+        assertEquals(403, e.status());
+        assertEquals(null, e.wwwAuthenticate());
+        assertTrue(e.getMessage().contains("client \"web\""), e.getMessage());
+        assertEquals(ErrorCode.CALLER_NOT_ALLOWED,
+                assertThrows(MeshAuthException.class, () -> p.requireClients()).errorCode());
+        assertEquals(ErrorCode.INVALID_CONFIG,
+                assertThrows(MeshAuthException.class, () -> p.requireClients("web", null)).errorCode());
+    }
 }
