@@ -227,7 +227,7 @@ fn section(out: &mut String, s: Style, title: &str, map: &Map<String, Value>, no
 
 /// Wrap `text` to `width` columns, the first line after `first` (whose visible width is `indent`),
 /// the next lines indented by `indent`.
-fn wrap(text: &str, first: &str, indent: usize, width: usize) -> String {
+pub(crate) fn wrap(text: &str, first: &str, indent: usize, width: usize) -> String {
     let mut out = first.to_owned();
     let mut col = indent;
     for word in text.split(' ') {

@@ -133,7 +133,9 @@ pub fn run(token: &str, o: &Options, json_out: bool) -> Result<u8, Failure> {
                 println!("{}", json!({"valid": false, "error": error}));
             } else {
                 let mut text = format!("{} {}\n", out.bad("refused:"), out.bold(e.code().as_str()));
-                text.push_str(&format!("  {}  {}\n", out.key("message"), e.message()));
+                // "  message  " is 11 columns; the message wraps at 80 under itself.
+                let first = format!("  {}  ", out.key("message"));
+                text.push_str(&crate::inspect::wrap(e.message(), &first, 11, 80));
                 if let Some(status) = e.http_status() {
                     text.push_str(&format!("  {}  {status}\n", out.key("HTTP   ")));
                 }
