@@ -2,6 +2,8 @@
 //!
 //! Rules, strict by design:
 //! - `Authorization` headers are matched case-insensitively; two of them are `invalid_request`.
+//! - Optional whitespace (SP, HTAB) around the header value is not part of it (RFC 9110 §5.5) and
+//!   is stripped first; whitespace inside the value stays refused.
 //! - The scheme `Bearer` is matched case-insensitively, followed by one or more spaces and an
 //!   RFC 6750 `b64token` (`[A-Za-z0-9-._~+/]+=*`); anything else after `Bearer` (nothing, a second
 //!   token, a comma) is `invalid_request`. Another scheme (`Basic …`) is not a bearer credential
@@ -65,6 +67,8 @@ fn is_b64token(s: &str) -> bool {
 
 /// The bearer token of one `Authorization` header value; `Ok(None)` for another scheme.
 fn bearer_from_header(value: &str) -> Result<Option<&str>> {
+    // RFC 9110 §5.5: leading and trailing whitespace (SP, HTAB) is not part of a field value.
+    let value = value.trim_matches([' ', '\t']);
     let (scheme, rest) = match value.find(' ') {
         Some(i) => (&value[..i], &value[i..]),
         None => (value, ""),
@@ -164,6 +168,14 @@ mod tests {
         assert_eq!(code(extract_token(&Request::new().header("Authorization", "Bearer   "), None)), "invalid_request");
         assert_eq!(code(extract_token(&Request::new().header("Authorization", "Bearer a b"), None)), "invalid_request");
         assert_eq!(code(extract_token(&Request::new().header("Authorization", "Bearer a,b"), None)), "invalid_request");
+        assert_eq!(
+            extract_token(&Request::new().header("Authorization", " \tBearer a.b.c \t "), None).unwrap(),
+            "a.b.c"
+        );
+        assert_eq!(
+            code(extract_token(&Request::new().header("Authorization", " Bearer a\tb "), None)),
+            "invalid_request"
+        );
         assert_eq!(code(extract_token(&Request::new().header("Authorization", "Basic Zm9vOmJhcg=="), None)), "no_credentials");
         let two = Request::new().header("Authorization", "Bearer a").header("AUTHORIZATION", "Bearer a");
         assert_eq!(code(extract_token(&two, None)), "invalid_request");

@@ -227,6 +227,7 @@ impl TokenClient {
         if cfg.http_timeout_ms == 0 {
             return Err(config_err("http_timeout_ms must be positive"));
         }
+        crate::config_bounds::check_http_timeout_ms(cfg.http_timeout_ms)?;
         let method = cfg.client_auth.unwrap_or(if cfg.private_key_pem.is_some() {
             ClientAuthMethod::PrivateKeyJwt
         } else {
