@@ -45,6 +45,7 @@ issuer: ## Run the development issuer on 127.0.0.1:8400
 -include bindings-node/node.mk
 -include bindings-c/c.mk
 -include examples/demo.mk
+-include fuzz/fuzz.mk
 
 .PHONY: test
 test: $(TEST_TARGETS) ## Every test, every language

@@ -24,18 +24,29 @@ pub fn metadata_urls(issuer: &str) -> Vec<String> {
 pub fn discover_endpoint(http: &HttpClient, urls: &[String], issuer: &str, field: &str) -> Result<String, String> {
     let mut reasons = Vec::new();
     for url in urls {
-        let found = http.get_json(url, None).and_then(|doc| {
-            if doc.get("issuer").and_then(Value::as_str) != Some(issuer) {
-                return Err(format!("{url}: the metadata's issuer does not equal the configured issuer"));
-            }
-            let endpoint = doc.get(field).and_then(Value::as_str).ok_or_else(|| format!("{url}: the metadata has no {field}"))?;
-            check_url(endpoint, http.allows_insecure_http())?;
-            Ok(endpoint.to_owned())
-        });
+        let found =
+            http.get_json(url, None).and_then(|doc| endpoint_from_metadata(&doc, url, issuer, field, http.allows_insecure_http()));
         match found {
             Ok(endpoint) => return Ok(endpoint),
             Err(e) => reasons.push(e),
         }
     }
     Err(format!("discovery failed: {}", reasons.join("; ")))
+}
+
+/// The endpoint `field` of the metadata document `doc` fetched from `url`, once its `issuer` equals
+/// `issuer` and the endpoint passes the transport policy. Pure, so that it can be fuzzed.
+pub fn endpoint_from_metadata(
+    doc: &Value,
+    url: &str,
+    issuer: &str,
+    field: &str,
+    allow_insecure_http: bool,
+) -> Result<String, String> {
+    if doc.get("issuer").and_then(Value::as_str) != Some(issuer) {
+        return Err(format!("{url}: the metadata's issuer does not equal the configured issuer"));
+    }
+    let endpoint = doc.get(field).and_then(Value::as_str).ok_or_else(|| format!("{url}: the metadata has no {field}"))?;
+    check_url(endpoint, allow_insecure_http)?;
+    Ok(endpoint.to_owned())
 }

@@ -23,6 +23,8 @@ pub mod config;
 mod config_bounds;
 mod discovery;
 mod ed25519_key;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod error;
 pub mod extract;
 mod http;
