@@ -10,7 +10,8 @@
 //!   and is ignored.
 //! - With `cookie_name` configured, that cookie carries the token. Cookies are the explicit list
 //!   when the caller gives one, else they are parsed from the `Cookie` header(s). The name twice,
-//!   or an empty value, is `invalid_request`.
+//!   an empty value, or a value that is not one RFC 6750 `b64token` (`a,b`, `a b`), is
+//!   `invalid_request`.
 //! - A token in both the header and the cookie is `invalid_request`; neither is `no_credentials`.
 
 use crate::error::{Error, ErrorCode, Result};
@@ -123,6 +124,10 @@ pub fn extract_token<'r>(req: &'r Request, cookie_name: Option<&str>) -> Result<
                 if value.is_empty() {
                     return Err(invalid_request("the token cookie is empty"));
                 }
+                // Like the header: one b64token, never a list ("a,b") or anything with spaces.
+                if !is_b64token(value) {
+                    return Err(invalid_request("the token cookie does not hold a single token"));
+                }
                 cookie_token = Some(value);
             }
             Ok(())
@@ -202,5 +207,7 @@ mod tests {
         assert_eq!(code(extract_token(&both, c)), "invalid_request");
         assert_eq!(extract_token(&Request::new().cookie("at", "v"), c).unwrap(), "v");
         assert_eq!(code(extract_token(&Request::new().cookie("at", ""), c)), "invalid_request");
+        assert_eq!(code(extract_token(&Request::new().header("Cookie", "at=a,b"), c)), "invalid_request");
+        assert_eq!(code(extract_token(&Request::new().cookie("at", "a b"), c)), "invalid_request");
     }
 }

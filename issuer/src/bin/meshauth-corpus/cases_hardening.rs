@@ -294,6 +294,24 @@ fn header_whitespace(ctx: &mut Ctx) {
     for case in cases {
         ctx.push(case);
     }
+    // Found by the extraction property test: a cookie value holding a list is not one token.
+    let cookie = ctx.config_with(json!({"cookie_name": "at"}));
+    ctx.push(Case::request(
+        "request_cookie_token_list",
+        "Cookie: at=<token>,<token>: the token cookie must hold one b64token",
+        cookie.clone(),
+        &[("Cookie", &format!("at={token},{token}"))],
+        None,
+        Expect::error("invalid_request"),
+    ));
+    ctx.push(Case::request(
+        "request_cookie_token_with_space",
+        "a framework-parsed token cookie holding a space",
+        cookie,
+        &[],
+        Some(&[("at", &format!("{token} x"))]),
+        Expect::error("invalid_request"),
+    ));
 }
 
 fn large_whole_numbers(ctx: &mut Ctx) {
