@@ -3,6 +3,7 @@
 //! replays inputs (`afl.rs`); `seeds.rs` builds each target's seed corpus from `testdata/`.
 
 pub mod afl;
+pub mod differential;
 pub mod seeds;
 pub mod targets;
 
@@ -10,7 +11,7 @@ pub mod targets;
 pub type Target = fn(&[u8]);
 
 /// Every target, by name: the binaries, `make fuzz` and the replay test use this list.
-pub const TARGETS: [(&str, Target); 7] = [
+pub const TARGETS: [(&str, Target); 8] = [
     ("validate", targets::validate),
     ("strict_json", targets::strict_json),
     ("jwks", targets::jwks),
@@ -18,6 +19,7 @@ pub const TARGETS: [(&str, Target); 7] = [
     ("discovery", targets::discovery),
     ("token_response", targets::token_response),
     ("pem", targets::pem),
+    ("differential", differential::target),
 ];
 
 /// The target called `name`.

@@ -132,6 +132,31 @@ pub fn seeds(name: &str) -> Vec<Vec<u8>> {
             pems.extend(KEY_FILES.iter().map(|k| k.to_string()));
             strings(pems)
         }
+        "differential" => {
+            // Every corpus header and payload, its times moved so that the tokens are valid by the
+            // real clock (jsonwebtoken reads the system time): `header NUL payload`.
+            let mut out = Vec::new();
+            for t in tokens() {
+                let mut parts = t.split('.').map(|s| URL_SAFE_NO_PAD.decode(s).ok());
+                let (Some(Some(header)), Some(Some(payload))) = (parts.next(), parts.next()) else { continue };
+                let payload = match serde_json::from_slice::<Value>(&payload) {
+                    Ok(Value::Object(mut claims)) => {
+                        if claims.get("exp").is_some_and(Value::is_number) {
+                            claims.insert("exp".into(), json!(4_102_444_800u64));
+                        }
+                        Value::Object(claims).to_string().into_bytes()
+                    }
+                    _ => payload,
+                };
+                let mut seed = header;
+                seed.push(0);
+                seed.extend_from_slice(&payload);
+                out.push(seed);
+            }
+            out.sort();
+            out.dedup();
+            out
+        }
         other => panic!("unknown fuzz target {other}"),
     }
 }
