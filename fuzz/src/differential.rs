@@ -142,7 +142,7 @@ pub const MESHAUTH_ONLY: &[(&str, &str, Applies)] = &[
          in the future (bound token age with max_token_age_s). jsonwebtoken reads exp and nbf as u64 only",
         |t| {
             ["exp", "nbf"].iter().any(|n| {
-                claim(t, n).and_then(Value::as_f64).is_some_and(|v| v < 0.0 || v >= 18_446_744_073_709_551_616.0)
+                claim(t, n).and_then(Value::as_f64).is_some_and(|v| !(0.0..18_446_744_073_709_551_616.0).contains(&v))
             })
         },
     ),
