@@ -59,16 +59,17 @@ struct Outcome {
     acceptable: Vec<(String, bool)>,
 }
 
-fn run(
-    alg: Algorithm,
-    jwk: Value,
-    msg: &[u8],
-    sig: &[u8],
+/// One vector: its message, signature, expected result, flags and id.
+struct Vector<'a> {
+    msg: &'a [u8],
+    sig: &'a [u8],
     result: TestResult,
     flags: String,
     tc: usize,
-    out: &mut Outcome,
-) {
+}
+
+fn run(alg: Algorithm, jwk: Value, vector: Vector<'_>, out: &mut Outcome) {
+    let Vector { msg, sig, result, flags, tc } = vector;
     let name = alg.name();
     let set = KeySet::from_jwks(&json!({"keys": [jwk.clone()]})).expect("a JWK Set");
     // A vector whose key the validator refuses as unusable (e.g. a small-order Ed25519 key) must
@@ -121,7 +122,12 @@ fn ecdsa_p256_sha256_p1363() {
         let jwk = json!({"kty": "EC", "crv": "P-256", "kid": "w",
                          "x": b64(&fixed(&group.key.affine_x, 32)), "y": b64(&fixed(&group.key.affine_y, 32))});
         for t in &group.tests {
-            run(Algorithm::ES256, jwk.clone(), &t.msg, &t.sig, t.result, flags_of(&t.flags), t.tc_id, &mut out);
+            run(
+                Algorithm::ES256,
+                jwk.clone(),
+                Vector { msg: &t.msg, sig: &t.sig, result: t.result, flags: flags_of(&t.flags), tc: t.tc_id },
+                &mut out,
+            );
         }
     }
     check_acceptable(&out, "ES256");
@@ -138,7 +144,12 @@ fn rsa_pkcs1_sha256() {
             let jwk =
                 json!({"kty": "RSA", "kid": "w", "n": b64(unsigned(&group.key.n)), "e": b64(unsigned(&group.key.e))});
             for t in &group.tests {
-                run(Algorithm::RS256, jwk.clone(), &t.msg, &t.sig, t.result, flags_of(&t.flags), t.tc_id, &mut out);
+                run(
+                    Algorithm::RS256,
+                    jwk.clone(),
+                    Vector { msg: &t.msg, sig: &t.sig, result: t.result, flags: flags_of(&t.flags), tc: t.tc_id },
+                    &mut out,
+                );
             }
         }
     }
@@ -160,7 +171,12 @@ fn rsa_pss_sha256() {
             let jwk =
                 json!({"kty": "RSA", "kid": "w", "n": b64(unsigned(&group.key.n)), "e": b64(unsigned(&group.key.e))});
             for t in &group.tests {
-                run(Algorithm::PS256, jwk.clone(), &t.msg, &t.sig, t.result, flags_of(&t.flags), t.tc_id, &mut out);
+                run(
+                    Algorithm::PS256,
+                    jwk.clone(),
+                    Vector { msg: &t.msg, sig: &t.sig, result: t.result, flags: flags_of(&t.flags), tc: t.tc_id },
+                    &mut out,
+                );
             }
         }
     }
@@ -176,7 +192,12 @@ fn ed25519() {
     for group in &set.test_groups {
         let jwk = json!({"kty": "OKP", "crv": "Ed25519", "kid": "w", "x": b64(&group.key.pk)});
         for t in &group.tests {
-            run(Algorithm::EdDSA, jwk.clone(), &t.msg, &t.sig, t.result, flags_of(&t.flags), t.tc_id, &mut out);
+            run(
+                Algorithm::EdDSA,
+                jwk.clone(),
+                Vector { msg: &t.msg, sig: &t.sig, result: t.result, flags: flags_of(&t.flags), tc: t.tc_id },
+                &mut out,
+            );
         }
     }
     check_acceptable(&out, "Ed25519");
