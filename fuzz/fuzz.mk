@@ -2,7 +2,7 @@
 # on the stable toolchain: rustc's SanitizerCoverage flags plus AFL++'s own runtime object.
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 3
-FUZZ_TARGETS ?= validate strict_json jwks request discovery token_response pem
+FUZZ_TARGETS ?= validate strict_json jwks request discovery token_response pem differential
 AFL_RUNTIME ?= /usr/lib/afl/afl-compiler-rt.o
 FUZZ_TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)/afl
 FUZZ_WORK := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)/fuzz
