@@ -120,6 +120,29 @@ mod tests {
     }
 
     #[test]
+    fn a_key_set_counts_weak_keys_as_unusable() {
+        use crate::keys::KeySet;
+        let b64 = |b: &[u8]| {
+            use base64::Engine;
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+        };
+        let rng = aws_lc_rs::rand::SystemRandom::new();
+        let pkcs8 = aws_lc_rs::signature::Ed25519KeyPair::generate_pkcs8(&rng).unwrap();
+        let pair = aws_lc_rs::signature::Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+        use aws_lc_rs::signature::KeyPair;
+        let okp = |kid: &str, x: &[u8]| serde_json::json!({"kty": "OKP", "crv": "Ed25519", "kid": kid, "x": b64(x)});
+        let doc = serde_json::json!({"keys": [
+            okp("good", pair.public_key().as_ref()),
+            okp("zero", &[0u8; 32]),
+            okp("order8", &ORDER_8_Y[1]),
+            okp("non-canonical", &P),
+        ]});
+        let set = KeySet::from_jwks(&doc).unwrap();
+        assert_eq!((set.len(), set.skipped), (1, 3));
+        assert!(set.has_kid("good") && !set.has_kid("zero") && !set.has_kid("non-canonical"));
+    }
+
+    #[test]
     fn ordinary_keys_are_usable() {
         let rng = aws_lc_rs::rand::SystemRandom::new();
         for _ in 0..32 {
