@@ -97,7 +97,10 @@ pub fn discovery(data: &[u8]) {
     if let Ok(endpoint) = meshauth::fuzzing::discovery_document(data, url, "https://issuer.example", false) {
         let doc: serde_json::Value = serde_json::from_slice(data).expect("JSON");
         assert_eq!(doc["issuer"], "https://issuer.example");
-        assert!(endpoint.starts_with("https://") || endpoint.starts_with("http://"), "{endpoint}");
+        // The scheme is case-insensitive (RFC 3986 §3.1): `Https://…` is https. (AFL++ found
+        // that this check, first written case-sensitively, was wrong: fuzz/regressions/discovery.)
+        let scheme = endpoint.split("://").next().unwrap_or_default().to_ascii_lowercase();
+        assert!(endpoint.contains("://") && (scheme == "https" || scheme == "http"), "{endpoint}");
     }
 }
 
