@@ -6,7 +6,7 @@ ROOT := $(abspath .)
 export CARGO_TERM_COLOR ?= never
 
 # Each binding's fragment appends its targets to these lists.
-TEST_TARGETS := test-rust
+TEST_TARGETS := test-rust deny
 BENCH_TARGETS := bench-rust
 
 .PHONY: help
@@ -28,6 +28,13 @@ corpus: ## Regenerate the conformance corpus in testdata/
 .PHONY: corpus-check
 corpus-check: ## Fail if regenerating testdata/ would change it (drift check)
 	$(CARGO) run -q -p meshauth-issuer --bin meshauth-corpus -- --out testdata --check
+
+CARGO_DENY_VERSION ?= 0.20.2
+
+.PHONY: deny
+deny: ## cargo-deny: licences, duplicate crates, sources (deny.toml; advisories configured but not checked: no database here)
+	@command -v cargo-deny >/dev/null || $(CARGO) install --locked cargo-deny@$(CARGO_DENY_VERSION)
+	$(CARGO) deny --offline check bans licenses sources
 
 .PHONY: docs
 docs: ## Regenerate docs/configuration.md and docs/errors.md from the core
@@ -56,6 +63,7 @@ system-packages: ## Install the system packages the targets need (scripts/system
 -include bindings-c/c.mk
 -include examples/demo.mk
 -include packaging/dist.mk
+-include fuzz/fuzz.mk
 
 .PHONY: test
 test: $(TEST_TARGETS) ## Every test, every language

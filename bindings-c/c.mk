@@ -27,8 +27,7 @@ c-tools: ## Install the pinned cbindgen into target/tools (once)
 	  echo "installing cbindgen $(CBINDGEN_VERSION) into $(C_TOOLS)"; \
 	  $(CARGO) install cbindgen --version $(CBINDGEN_VERSION) --locked --root $(C_TOOLS); \
 	fi
-	@command -v pkg-config >/dev/null || (apt-get update && apt-get install -y pkg-config)
-	@command -v $(C_CC) >/dev/null || (apt-get update && apt-get install -y gcc libc6-dev)
+	@CC=$(C_CC) $(ROOT)/scripts/system-packages.sh c
 
 .PHONY: c-build
 c-build: c-tools ## Build libmeshauth (.so + .a) and its pkg-config files (C_PROFILE=debug|release)
@@ -135,8 +134,7 @@ test-go: c-build c-issuer ## Go binding (cgo, static libmeshauth.a): corpus, mid
 
 .PHONY: test-java
 test-java: c-build c-issuer ## Java binding (JNA over libmeshauth.so): JUnit corpus, API and dev-issuer suites; examples/java self-check; Servlet filter and Spring Boot starter
-	@command -v javac >/dev/null || (apt-get update && apt-get install -y openjdk-17-jdk-headless)
-	@command -v mvn >/dev/null || (apt-get update && apt-get install -y maven)
+	@$(ROOT)/scripts/system-packages.sh java
 	@# -B -ntp (not -q) so Surefire's "Tests run:" summary stays visible; install puts the binding
 	@# into the local repository (~/.m2 by default) for examples/java.
 	cd $(C_DIR)/java && MESHAUTH_ISSUER_BIN=$(C_ISSUER_BIN) mvn -B -ntp -Dmeshauth.library.path=$(C_LIBDIR) \

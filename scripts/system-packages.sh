@@ -1,23 +1,50 @@
 #!/usr/bin/env bash
-# The system (Debian/Ubuntu) packages that make targets need, in one place. Idempotent: installs only
-# what is missing, and does nothing when everything is there. `scripts/system-packages.sh` installs
-# the whole list; `scripts/system-packages.sh tmux` only the packages named (from the list).
+# The one place that installs Debian packages for this repository's make targets.
+#
+#   scripts/system-packages.sh NAME...      NAME is a tool group below (e.g. `afl`)
+#   scripts/system-packages.sh              every group
+#
+# Idempotent: a group whose commands are all present installs nothing, and
+# `apt-get update` runs once, only when something is missing.
 set -euo pipefail
 
-PACKAGES=(
-  tmux # make test-cli-terminal: the meshauth command in a real terminal
-)
+# group -> "command:package ..." pairs (a command that, when absent, means the package is missing)
+group_pairs() {
+	case "$1" in
+	afl) echo "afl-fuzz:afl++ clang:clang" ;;
+	c) echo "pkg-config:pkg-config ${CC:-cc}:gcc ${CC:-cc}:libc6-dev" ;;
+	java) echo "javac:openjdk-17-jdk-headless mvn:maven" ;;
+	tmux) echo "tmux:tmux" ;;
+	*)
+		echo "system-packages.sh: unknown group '$1' (known: afl c java tmux)" >&2
+		return 2
+		;;
+	esac
+}
 
-wanted=("$@")
-[ ${#wanted[@]} -gt 0 ] || wanted=("${PACKAGES[@]}")
+groups=("$@")
+[ ${#groups[@]} -gt 0 ] || groups=(afl c java tmux)
 missing=()
-for p in "${wanted[@]}"; do
-  case " ${PACKAGES[*]} " in *" $p "*) ;; *) echo "system-packages: $p is not in the list of $0" >&2; exit 2 ;; esac
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+for group in "${groups[@]}"; do
+	pairs=$(group_pairs "$group")
+	for pair in $pairs; do
+		cmd=${pair%%:*}
+		pkg=${pair#*:}
+		if ! command -v "$cmd" >/dev/null 2>&1; then
+			missing+=("$pkg")
+		fi
+	done
 done
-[ ${#missing[@]} -gt 0 ] || exit 0
-sudo=
-[ "$(id -u)" = 0 ] || sudo=sudo
-echo "system-packages: installing ${missing[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+else
+	SUDO=
+fi
+echo "system-packages.sh: installing ${missing[*]}" >&2
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -27,7 +27,7 @@ const NESTED_CONFIG_OBJECTS: [&str; 1] = ["jwks_auth"];
 /// a `TypeError` — the usual case is a PEM file read without an encoding.
 pub(crate) fn json_arg(env: &Env, value: Unknown, what: &str) -> napi::Result<Value> {
     // napi's own reason is misleading here (a `Buffer` is reported as a function): say what fits.
-    unsafe { Value::from_napi_value(env.raw(), value.raw()) }.map_err(|_| {
+    let json = unsafe { Value::from_napi_value(env.raw(), value.raw()) }.map_err(|_| {
         type_error(
             env,
             &format!(
@@ -35,7 +35,26 @@ pub(crate) fn json_arg(env: &Env, value: Unknown, what: &str) -> napi::Result<Va
                  (read a PEM file as text: fs.readFileSync(path, 'utf8'))"
             ),
         )
-    })
+    })?;
+    Ok(whole_numbers_as_integers(json))
+}
+
+/// JavaScript has one number type; napi hands over whole numbers of 2^32 and above as floats
+/// (`4294967296.0`), which the core's integer options would refuse. The faithful JSON form of a
+/// JavaScript number that is an integer (`Number.isSafeInteger`) is a JSON integer — what Python's
+/// and Go's encoders write for the same value — so one configuration means the same in every
+/// language. Other numbers are left as they are.
+fn whole_numbers_as_integers(value: Value) -> Value {
+    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+    match value {
+        Value::Number(n) if n.is_f64() => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() <= MAX_SAFE => Value::from(f as i64),
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(whole_numbers_as_integers).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, whole_numbers_as_integers(v))).collect()),
+        other => other,
+    }
 }
 
 pub(crate) fn config_from_options(options: Value) -> meshauth::Result<Config> {
@@ -129,6 +148,24 @@ mod tests {
         assert_eq!(n["jwksURL"], "u");
         let e = config_from_options(serde_json::json!({"issuer": "i", "audience": "a", "jwksURL": "u"})).unwrap_err();
         assert!(e.message().contains("unknown field `jwksURL`: did you mean `jwks_url`?"), "{}", e.message());
+    }
+
+    #[test]
+    fn whole_floats_become_integers() {
+        let v = serde_json::json!({"a": 4294967296.0, "b": [1e15, 0.5, -2.0], "c": 1e300, "d": "7.0"});
+        let n = whole_numbers_as_integers(v);
+        assert_eq!(n.to_string(), r#"{"a":4294967296,"b":[1000000000000000,0.5,-2],"c":1e+300,"d":"7.0"}"#);
+        let config = config_from_options(serde_json::json!({
+            "issuer": "https://i.example", "audience": "a", "hmac_secret": "s".repeat(32),
+            "max_token_age_s": 4294967296.0,
+        }));
+        assert!(config.is_err(), "the core alone refuses a float; the binding converts JS numbers first");
+        let config = config_from_options(whole_numbers_as_integers(serde_json::json!({
+            "issuer": "https://i.example", "audience": "a", "hmac_secret": "s".repeat(32),
+            "max_token_age_s": 4294967296.0,
+        })))
+        .unwrap();
+        assert_eq!(config.default_issuer.max_token_age_s, Some(4294967296));
     }
 
     #[test]

@@ -95,6 +95,18 @@ impl Algorithm {
         }
     }
 
+    /// The shortest HMAC secret this algorithm accepts: the size of its hash output (RFC 7518
+    /// §3.2: "a key of the same size as the hash output … or larger MUST be used"). `None` for
+    /// the asymmetric algorithms.
+    pub fn min_hmac_secret_bytes(self) -> Option<usize> {
+        match self {
+            Algorithm::HS256 => Some(32),
+            Algorithm::HS384 => Some(48),
+            Algorithm::HS512 => Some(64),
+            _ => None,
+        }
+    }
+
     fn bit(self) -> u16 {
         1 << (self as u16)
     }

@@ -1,7 +1,9 @@
 //! Claim checks (docs/README.md, step 8) and building the Principal (step 6). Runs only after the
 //! signature verified, in this order:
 //!
-//! 1. registered claims of the wrong JSON type → `invalid_claim` (a string `exp` is never "absent");
+//! 1. registered claims of the wrong JSON type → `invalid_claim` (a string `exp` is never "absent"),
+//!    and `iss`, `sub`, `client_id` or `azp` holding a control character (U+0000–U+001F,
+//!    U+007F–U+009F) → `invalid_claim`;
 //! 2. `exp` and every `required_claims` entry present → else `missing_claim`;
 //! 3. `iss` equal to the trusted issuer by code points → else `invalid_issuer`;
 //! 4. header `typ` against the type policy → else `invalid_token_type`;
@@ -36,6 +38,18 @@ fn string<'a>(claims: &'a Members<'_>, name: &str) -> Result<Option<&'a str>> {
         Some(Lite::String(s)) => Ok(Some(s)),
         Some(_) => Err(invalid(name, "a string")),
     }
+}
+
+/// An identifier claim (`iss`, `sub`, `client_id`, `azp`): a string without control characters
+/// (Unicode category Cc: U+0000–U+001F and U+007F–U+009F). A NUL would cut the value short for a
+/// caller that reads it as a C string (`admin\u0000-guest` read as `admin`), and other controls
+/// (line breaks, escape sequences) forge log lines and confuse comparisons downstream.
+fn identifier<'a>(claims: &'a Members<'_>, name: &str) -> Result<Option<&'a str>> {
+    let value = string(claims, name)?;
+    if value.is_some_and(|v| v.chars().any(char::is_control)) {
+        return Err(invalid(name, "a string without control characters"));
+    }
+    Ok(value)
 }
 
 fn string_list<'a>(value: &'a Lite<'_>, name: &str, single_allowed: bool) -> Result<Vec<&'a str>> {
@@ -103,11 +117,11 @@ pub fn check(policy: &Policy, jws: Jws<'_>, token: &str, now: i64, leeway_s: u64
     let exp = number(c, "exp")?;
     let nbf = number(c, "nbf")?;
     let iat = number(c, "iat")?;
-    let iss = string(c, "iss")?;
-    let sub = string(c, "sub")?;
+    let iss = identifier(c, "iss")?;
+    let sub = identifier(c, "sub")?;
     let jti = string(c, "jti")?;
-    let client_id = string(c, "client_id")?;
-    let azp = string(c, "azp")?;
+    let client_id = identifier(c, "client_id")?;
+    let azp = identifier(c, "azp")?;
     let aud = c.get("aud").map(|v| string_list(v, "aud", true)).transpose()?.unwrap_or_default();
     let mut scopes: Vec<String> = match string(c, "scope")? {
         Some(s) => s.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect(),

@@ -48,26 +48,9 @@ pub fn discover_endpoint(
 ) -> Result<String, String> {
     let mut reasons = Vec::new();
     for url in urls {
-        let found = http.get_json_until(url, None, deadline).and_then(|doc| {
-            let found = doc.get("issuer").and_then(Value::as_str);
-            if found != Some(issuer) {
-                let hint = found.and_then(|f| crate::error::near_miss_hint(issuer, f)).unwrap_or("");
-                let found = found.map_or_else(|| "none".to_owned(), crate::error::quote);
-                return Err(format!(
-                    "{url}: the metadata's issuer does not equal the configured issuer: the metadata says {found}, \
-                     the configuration says {}{hint}",
-                    crate::error::quote(issuer)
-                ));
-            }
-            let endpoint = doc.get(field).and_then(Value::as_str).ok_or_else(|| format!("{url}: the metadata has no {field}"))?;
-            if is_https(url) && !is_https(endpoint) {
-                return Err(format!(
-                    "{url}: the metadata, fetched over https, names a {field} that is not https ({endpoint:?}): refused as a downgrade"
-                ));
-            }
-            check_url(endpoint, http.allows_insecure_http())?;
-            Ok(endpoint.to_owned())
-        });
+        let found = http
+            .get_json_until(url, None, deadline)
+            .and_then(|doc| endpoint_from_metadata(&doc, url, issuer, field, http.allows_insecure_http()));
         match found {
             Ok(endpoint) => return Ok(endpoint),
             Err(e) => reasons.push(e),
@@ -252,4 +235,34 @@ impl Endpoint {
             st.suspect = true;
         }
     }
+}
+
+/// The endpoint `field` of the metadata document `doc` fetched from `url`, once its `issuer` equals
+/// `issuer` and the endpoint passes the transport policy (no `https` to `http` downgrade). Pure, so
+/// that it can be fuzzed.
+pub fn endpoint_from_metadata(
+    doc: &Value,
+    url: &str,
+    issuer: &str,
+    field: &str,
+    allow_insecure_http: bool,
+) -> Result<String, String> {
+    let found = doc.get("issuer").and_then(Value::as_str);
+    if found != Some(issuer) {
+        let hint = found.and_then(|f| crate::error::near_miss_hint(issuer, f)).unwrap_or("");
+        let found = found.map_or_else(|| "none".to_owned(), crate::error::quote);
+        return Err(format!(
+            "{url}: the metadata's issuer does not equal the configured issuer: the metadata says {found}, \
+             the configuration says {}{hint}",
+            crate::error::quote(issuer)
+        ));
+    }
+    let endpoint = doc.get(field).and_then(Value::as_str).ok_or_else(|| format!("{url}: the metadata has no {field}"))?;
+    if is_https(url) && !is_https(endpoint) {
+        return Err(format!(
+            "{url}: the metadata, fetched over https, names a {field} that is not https ({endpoint:?}): refused as a downgrade"
+        ));
+    }
+    check_url(endpoint, allow_insecure_http)?;
+    Ok(endpoint.to_owned())
 }

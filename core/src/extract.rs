@@ -2,13 +2,16 @@
 //!
 //! Rules, strict by design:
 //! - `Authorization` headers are matched case-insensitively; two of them are `invalid_request`.
+//! - Optional whitespace (SP, HTAB) around the header value is not part of it (RFC 9110 §5.5) and
+//!   is stripped first; whitespace inside the value stays refused.
 //! - The scheme `Bearer` is matched case-insensitively, followed by one or more spaces and an
 //!   RFC 6750 `b64token` (`[A-Za-z0-9-._~+/]+=*`); anything else after `Bearer` (nothing, a second
 //!   token, a comma) is `invalid_request`. Another scheme (`Basic …`) is not a bearer credential
 //!   and is ignored.
 //! - With `cookie_name` configured, that cookie carries the token. Cookies are the explicit list
 //!   when the caller gives one, else they are parsed from the `Cookie` header(s). The name twice,
-//!   or an empty value, is `invalid_request`.
+//!   an empty value, or a value that is not one RFC 6750 `b64token` (`a,b`, `a b`), is
+//!   `invalid_request`.
 //! - A token in both the header and the cookie is `invalid_request`; neither is `no_credentials`.
 
 use crate::error::{Error, ErrorCode, Result};
@@ -65,6 +68,8 @@ fn is_b64token(s: &str) -> bool {
 
 /// The bearer token of one `Authorization` header value; `Ok(None)` for another scheme.
 fn bearer_from_header(value: &str) -> Result<Option<&str>> {
+    // RFC 9110 §5.5: leading and trailing whitespace (SP, HTAB) is not part of a field value.
+    let value = value.trim_matches([' ', '\t']);
     let (scheme, rest) = match value.find(' ') {
         Some(i) => (&value[..i], &value[i..]),
         None => (value, ""),
@@ -119,6 +124,10 @@ pub fn extract_token<'r>(req: &'r Request, cookie_name: Option<&str>) -> Result<
                 if value.is_empty() {
                     return Err(invalid_request("the token cookie is empty"));
                 }
+                // Like the header: one b64token, never a list ("a,b") or anything with spaces.
+                if !is_b64token(value) {
+                    return Err(invalid_request("the token cookie does not hold a single token"));
+                }
                 cookie_token = Some(value);
             }
             Ok(())
@@ -164,6 +173,14 @@ mod tests {
         assert_eq!(code(extract_token(&Request::new().header("Authorization", "Bearer   "), None)), "invalid_request");
         assert_eq!(code(extract_token(&Request::new().header("Authorization", "Bearer a b"), None)), "invalid_request");
         assert_eq!(code(extract_token(&Request::new().header("Authorization", "Bearer a,b"), None)), "invalid_request");
+        assert_eq!(
+            extract_token(&Request::new().header("Authorization", " \tBearer a.b.c \t "), None).unwrap(),
+            "a.b.c"
+        );
+        assert_eq!(
+            code(extract_token(&Request::new().header("Authorization", " Bearer a\tb "), None)),
+            "invalid_request"
+        );
         assert_eq!(code(extract_token(&Request::new().header("Authorization", "Basic Zm9vOmJhcg=="), None)), "no_credentials");
         let two = Request::new().header("Authorization", "Bearer a").header("AUTHORIZATION", "Bearer a");
         assert_eq!(code(extract_token(&two, None)), "invalid_request");
@@ -190,5 +207,7 @@ mod tests {
         assert_eq!(code(extract_token(&both, c)), "invalid_request");
         assert_eq!(extract_token(&Request::new().cookie("at", "v"), c).unwrap(), "v");
         assert_eq!(code(extract_token(&Request::new().cookie("at", ""), c)), "invalid_request");
+        assert_eq!(code(extract_token(&Request::new().header("Cookie", "at=a,b"), c)), "invalid_request");
+        assert_eq!(code(extract_token(&Request::new().cookie("at", "a b"), c)), "invalid_request");
     }
 }

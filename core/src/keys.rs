@@ -4,7 +4,8 @@
 //! Unusable JWKs are skipped, not fatal (identity providers publish encryption keys beside signing
 //! keys): `kty: oct`, any private member, `use` other than `sig`, `key_ops` without `verify`, RSA
 //! under 2048 bits, unknown key types or curves, and keys that do not parse. A token naming a
-//! skipped key gets `key_not_found`.
+//! skipped key gets `key_not_found`. A JWK carrying `oth` is private (RFC 7518 §6.3.2.7), and
+//! Ed25519 keys of small order or in a non-canonical encoding are unusable (`ed25519_key.rs`).
 
 use std::collections::HashMap;
 
@@ -153,12 +154,14 @@ impl KeySet {
         if secret.len() < MIN_HMAC_BYTES {
             return Err(format!("hmac_secret must be at least {MIN_HMAC_BYTES} bytes"));
         }
+        // Only the algorithms whose hash output the secret is at least as long as (RFC 7518 §3.2).
         let verifiers = [
             (Algorithm::HS256, hmac::HMAC_SHA256),
             (Algorithm::HS384, hmac::HMAC_SHA384),
             (Algorithm::HS512, hmac::HMAC_SHA512),
         ]
         .into_iter()
+        .filter(|(a, _)| a.min_hmac_secret_bytes() <= Some(secret.len()))
         .map(|(a, h)| (a, Verifier::Hmac(hmac::Key::new(h, secret))))
         .collect();
         let mut set = KeySet::default();
@@ -195,7 +198,8 @@ fn bit_len(be: &[u8]) -> usize {
 /// One JWK, or `None` when it is unusable for verification.
 fn parse_jwk(jwk: &Map<String, Value>) -> Option<Key> {
     // Private members: a published private key is a leak, never a verification key.
-    const PRIVATE: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", "k"];
+    // `oth` (RFC 7518 §6.3.2.7: the further primes of a multi-prime RSA key) is private too.
+    const PRIVATE: [&str; 8] = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
     if PRIVATE.iter().any(|m| jwk.contains_key(*m)) {
         return None;
     }
@@ -259,7 +263,7 @@ fn parse_jwk(jwk: &Map<String, Value>) -> Option<Key> {
                 return None;
             }
             let x = b64_member(jwk, "x")?;
-            if x.len() != 32 {
+            if crate::ed25519_key::refusal(&x).is_some() {
                 return None;
             }
             (Family::Ed25519, vec![(Algorithm::EdDSA, Verifier::Public(ParsedPublicKey::new(&signature::ED25519, &x).ok()?))])
@@ -292,6 +296,10 @@ fn key_from_spki(der: &[u8]) -> Option<Key> {
     ];
     others.into_iter().find_map(|(family, a, algorithm)| {
         let key = ParsedPublicKey::new(algorithm, der).ok()?;
+        // An Ed25519 SPKI ends with the 32-byte key: small-order and non-canonical keys are unusable.
+        if family == Family::Ed25519 && crate::ed25519_key::refusal(&der[der.len().saturating_sub(32)..]).is_some() {
+            return None;
+        }
         Some(Key { kid: None, family, alg: None, verifiers: vec![(a, Verifier::Public(key))] })
     })
 }

@@ -20,7 +20,11 @@ pub mod algorithm;
 mod claims;
 mod client_assertion;
 pub mod config;
+mod config_bounds;
 mod discovery;
+mod ed25519_key;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod error;
 pub mod extract;
 mod http;

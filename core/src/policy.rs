@@ -80,7 +80,9 @@ fn resolve_audience(own: &IssuerConfig, top: &IssuerConfig, issuer: &str) -> Res
 
 impl Policy {
     /// Resolve `own` over the top-level `defaults` (fields `own` leaves out are inherited).
-    pub fn resolve(own: &IssuerConfig, top: &IssuerConfig, has_hmac: bool) -> Result<Policy> {
+    /// `hmac_secret_len`: the length of the issuer's `hmac_secret`, when it has one.
+    pub fn resolve(own: &IssuerConfig, top: &IssuerConfig, hmac_secret_len: Option<usize>) -> Result<Policy> {
+        let has_hmac = hmac_secret_len.is_some();
         let issuer = own.issuer.clone().ok_or_else(|| config_err("issuer is required"))?;
         if issuer.is_empty() {
             return Err(config_err("issuer must not be empty"));
@@ -110,7 +112,11 @@ impl Policy {
                 }
                 set
             }
-            None if has_hmac => [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512].into_iter().collect(),
+            // By default, the HS algorithms the secret is long enough for (RFC 7518 §3.2).
+            None if has_hmac => [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512]
+                .into_iter()
+                .filter(|a| a.min_hmac_secret_bytes() <= hmac_secret_len)
+                .collect(),
             None => Algorithm::ASYMMETRIC.into_iter().collect(),
         };
         let hmac_listed = algorithms.iter().any(|a| a.family() == crate::algorithm::Family::Hmac);
@@ -119,6 +125,14 @@ impl Policy {
         }
         if has_hmac && algorithms.iter().any(|a| a.family() != crate::algorithm::Family::Hmac) {
             return Err(config_err("with hmac_secret, algorithms may list only HS256, HS384, HS512"));
+        }
+        if let Some(len) = hmac_secret_len {
+            if let Some(a) = algorithms.iter().find(|a| a.min_hmac_secret_bytes() > Some(len)) {
+                return Err(config_err(format!(
+                    "hmac_secret is {len} bytes; {a} needs at least {} (RFC 7518 §3.2: at least the hash output)",
+                    a.min_hmac_secret_bytes().unwrap_or_default()
+                )));
+            }
         }
 
         let token_type = own.token_type.as_ref().or(top.token_type.as_ref()).map(|t| normalize_typ(t));

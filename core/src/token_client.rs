@@ -260,6 +260,7 @@ impl TokenClient {
         if cfg.http_timeout_ms == 0 {
             return Err(config_err("http_timeout_ms must be positive"));
         }
+        crate::config_bounds::check_http_timeout_ms(cfg.http_timeout_ms)?;
         let method = cfg.client_auth.unwrap_or(if cfg.private_key_pem.is_some() {
             ClientAuthMethod::PrivateKeyJwt
         } else {
@@ -540,7 +541,20 @@ impl TokenClient {
             // Maybe the endpoint moved: discover it again at the next request.
             inner.token_endpoint.failed(&endpoint);
         }
-        let doc: Option<Value> = serde_json::from_slice(&body).ok();
+        read_token_response(status, &body, expect_issued_type)
+    }
+
+    /// A bearer token for a key source that needs one (`jwks_auth`).
+    pub(crate) fn bearer_for_key_source(&self) -> std::result::Result<String, String> {
+        self.client_credentials(&TokenRequest::default()).map(|t| t.access_token).map_err(|e| e.to_string())
+    }
+}
+
+/// The token endpoint's answer (RFC 6749 §5.1, §5.2): the token, or `token_endpoint_error` carrying
+/// the OAuth `error`. Pure, so that it can be fuzzed without a server.
+pub(crate) fn read_token_response(status: u16, body: &[u8], expect_issued_type: Option<&str>) -> Result<Fetched> {
+    {
+        let doc: Option<Value> = serde_json::from_slice(body).ok();
         if status != 200 {
             let oauth_error = doc.as_ref().and_then(|d| d.get("error")).and_then(Value::as_str);
             let description = doc.as_ref().and_then(|d| d.get("error_description")).and_then(Value::as_str);
@@ -598,11 +612,6 @@ impl TokenClient {
             },
             lifetime: life,
         })
-    }
-
-    /// A bearer token for a key source that needs one (`jwks_auth`).
-    pub(crate) fn bearer_for_key_source(&self) -> std::result::Result<String, String> {
-        self.client_credentials(&TokenRequest::default()).map(|t| t.access_token).map_err(|e| e.to_string())
     }
 }
 

@@ -248,6 +248,7 @@ impl Validator {
     /// Build a validator. Refuses invalid or insecure configuration (`invalid_config`). Performs no
     /// network I/O: remote keys are fetched on first use (or by [`Validator::refresh`]).
     pub fn new(config: Config) -> Result<Validator> {
+        crate::config_bounds::check(&config)?;
         if config.max_token_bytes == 0 {
             return Err(config_err("max_token_bytes must be positive"));
         }
@@ -288,7 +289,7 @@ impl Validator {
         };
         let mut issuers: Vec<Trusted> = Vec::with_capacity(entries.len());
         for entry in entries {
-            let policy = Policy::resolve(entry, top, entry.hmac_secret.is_some())?;
+            let policy = Policy::resolve(entry, top, entry.hmac_secret.as_ref().map(String::len))?;
             if issuers.iter().any(|t| t.policy.issuer == policy.issuer) {
                 return Err(config_err(format!("issuer {} is listed twice", quote(&policy.issuer))));
             }

@@ -136,11 +136,11 @@ fn times(ctx: &mut Ctx) {
         ctx.config_with(json!({"leeway_s": 0})),
         token,
     );
-    let token = rs256(ctx, &expired(json!(NOW - 300)));
+    let token = rs256(ctx, &expired(json!(NOW - 240)));
     ctx.ok(
         "exp_within_custom_leeway",
-        "leeway_s 600 and exp 5 minutes ago: accepted",
-        ctx.config_with(json!({"leeway_s": 600})),
+        "leeway_s 300 and exp 4 minutes ago: accepted",
+        ctx.config_with(json!({"leeway_s": 300})),
         token,
     );
     let token = rs256(ctx, &claims_with(json!({"exp": (NOW + 3600) as f64 + 0.5})));

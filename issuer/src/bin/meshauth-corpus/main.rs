@@ -15,6 +15,7 @@ mod cases_algorithms;
 mod cases_claims;
 mod cases_config;
 mod cases_format;
+mod cases_hardening;
 mod cases_policy;
 mod cases_request;
 mod context;
@@ -66,6 +67,7 @@ fn generate(ctx: &mut Ctx) -> String {
     cases_policy::add(ctx);
     cases_request::add(ctx);
     cases_config::add(ctx);
+    cases_hardening::add(ctx);
     let corpus = Corpus { format: 1, cases: &ctx.cases };
     let mut text = serde_json::to_string_pretty(&corpus).expect("the corpus serialises");
     text.push('\n');

@@ -1,0 +1,6 @@
+//! Fuzz target `validate` (see `meshauth_fuzz::targets::validate`). Under AFL++ with `--cfg fuzzing`, or
+//! replaying the files named on the command line.
+
+fn main() {
+    meshauth_fuzz::afl::main(meshauth_fuzz::targets::validate);
+}
