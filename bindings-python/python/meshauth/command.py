@@ -9,11 +9,11 @@ reference is ``docs/cli.md``; every argument is passed through unchanged.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import List, Optional
 
+from . import _launch
 from .testing import _repo_root
 
 __all__ = ["main", "command_binary"]
@@ -50,13 +50,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     except FileNotFoundError as e:
         print(f"meshauth: {e}", file=sys.stderr)
         return 1
-    sys.stdout.flush()
-    if os.name == "posix":
-        os.execv(binary, [binary, *args])  # the command takes this process over (stdin, signals, tty)
-    try:
-        return subprocess.call([binary, *args])
-    except KeyboardInterrupt:
-        return 130
+    return _launch.run(binary, args)
 
 
 if __name__ == "__main__":

@@ -7,11 +7,10 @@ carries. Installed as the ``meshauth-issuer`` command too. For development and d
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from typing import List, Optional
 
+from . import _launch
 from .testing import DevIssuerError, issuer_binary
 
 __all__ = ["main"]
@@ -24,13 +23,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     except DevIssuerError as e:
         print(f"meshauth-issuer: {e}", file=sys.stderr)
         return 2
-    sys.stdout.flush()
-    if os.name == "posix":
-        os.execv(binary, [binary, *args])  # the issuer takes this process over (signals included)
-    try:
-        return subprocess.call([binary, *args])
-    except KeyboardInterrupt:
-        return 130
+    return _launch.run(binary, args)
 
 
 if __name__ == "__main__":
