@@ -12,7 +12,8 @@ ISSUER_PID=
 cleanup() {
   tmux -L "$SOCKET" kill-server 2>/dev/null || true
   [ -z "$ISSUER_PID" ] || kill "$ISSUER_PID" 2>/dev/null || true
-  rm -rf "$WORK"
+  # The shell inside tmux may still be exiting (it wrote into $WORK, its HOME): retry once.
+  rm -rf "$WORK" 2>/dev/null || { sleep 1; rm -rf "$WORK"; }
 }
 trap cleanup EXIT
 fail() { echo "terminal: FAIL: $*" >&2; [ ! -f "$WORK/screen" ] || cat -v "$WORK/screen" >&2; exit 1; }
@@ -41,7 +42,7 @@ cat > "$WORK/no-color.sh" <<SH
 NO_COLOR=1 "$BIN" verify --issuer "$URL" --audience billing --discovery "\$(cat $WORK/token)"
 SH
 
-tmux -L "$SOCKET" -f /dev/null new-session -d -x 80 -y 60 -s t "env -i PATH=/usr/bin:/bin TERM=xterm-256color HOME=$WORK PS1='$ ' bash --norc --noprofile"
+tmux -L "$SOCKET" -f /dev/null new-session -d -x 80 -y 60 -s t "env -i PATH=/usr/bin:/bin TERM=xterm-256color HOME=$WORK HISTFILE=/dev/null PS1='$ ' bash --norc --noprofile"
 tmux -L "$SOCKET" set-option -t t history-limit 5000 > /dev/null
 n=0
 # scene SCRIPT: clear the terminal, run it, wait for its end marker; the screen (with escapes) is
